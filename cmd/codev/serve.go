@@ -1,0 +1,113 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/codev-org/codev/mail"
+	"github.com/codev-org/codev/mail/postman"
+	"github.com/codev-org/codev/templates"
+	"github.com/codev-org/codev/web"
+	"github.com/codev-org/codev/workflow"
+	"github.com/codev-org/codev/workflow/jobs"
+)
+
+func (m *Main) serve(ctx context.Context, args []string) error {
+	fs := m.flags("serve", "serve\n\nRuns the job workers (reconciler, sending, inbound processing), the IMAP\nwatcher when CODEV_IMAP_URL is set, and the HTTP server (calendar feeds,\nhealth) on CODEV_ADDR. Needs CODEV_FROM, CODEV_BASE_URL and CODEV_SMTP_URL.\nRefuses to start on a database that `codev migrate` has not prepared.")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	cfg, err := m.config()
+	if err != nil {
+		return err
+	}
+	if err := cfg.ValidateServe(); err != nil {
+		return err
+	}
+	log := cfg.Logger(m.Stderr)
+	app, err := m.start(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer app.close()
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s (CODEV_ADDR): %w", cfg.Addr, err)
+	}
+	log.InfoContext(ctx, "serve: Listening", slog.String("addr", ln.Addr().String()), slog.String("database", app.db.kind))
+	err = app.web.Serve(ctx, ln)
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}
+
+// app is the running service: what serve and the end-to-end tests start.
+type app struct {
+	db        *database
+	svc       *workflow.Service
+	sender    *mail.Sender
+	web       *web.Server
+	stopRiver func(context.Context) error
+	log       *slog.Logger
+}
+
+// start wires and starts everything but the HTTP listener.
+func (m *Main) start(ctx context.Context, cfg *Config, log *slog.Logger) (*app, error) {
+	mb, err := cfg.Mailbox()
+	if err != nil {
+		return nil, err
+	}
+	tpl, err := templates.New()
+	if err != nil {
+		return nil, fmt.Errorf("templates are broken: %w", err)
+	}
+	db, err := openDatabase(ctx, cfg.DatabaseURL, log)
+	if err != nil {
+		return nil, err
+	}
+	a := &app{db: db, log: log}
+	fail := func(err error) (*app, error) {
+		a.close()
+		return nil, err
+	}
+	if err := db.ready(ctx); err != nil {
+		return fail(err)
+	}
+	signer, err := db.signer(ctx)
+	if err != nil {
+		return fail(err)
+	}
+	if a.sender, err = mail.NewSender(&mail.SMTPConfig{URL: cfg.SMTPURL}, log); err != nil {
+		return fail(fmt.Errorf("CODEV_SMTP_URL: %w", err))
+	}
+	a.svc = workflow.NewService(workflow.ServiceConfig{
+		Mailbox: mb, BaseURL: cfg.BaseURL, Logger: log, Clock: m.clock(), Parser: parseMail,
+	}, db, postman.New(a.sender), tpl, signer, generator{domain: mb.Domain})
+	if a.stopRiver, err = db.startRiver(ctx, jobs.Config(a.svc, m.clock(), cfg.ReconcileInterval)); err != nil {
+		return fail(fmt.Errorf("error starting the job queue: %w", err))
+	}
+	a.web = web.NewServer(web.Config{Logger: log}, a.svc)
+	return a, nil
+}
+
+// close stops the workers, letting running jobs finish for up to 30 seconds,
+// then closes connections.
+func (a *app) close() {
+	if a.stopRiver != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		if err := a.stopRiver(ctx); err != nil {
+			a.log.Error("serve: Stopping jobs", slog.String("error", err.Error()))
+		}
+		cancel()
+	}
+	if a.sender != nil {
+		a.sender.Close()
+	}
+	a.db.Close()
+}

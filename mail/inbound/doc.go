@@ -1,0 +1,43 @@
+// Package inbound reads the emails participants send back to codev and says
+// what they are: a reply to keep, an automatic reply or a bounce to record, or
+// a calendar answer (iTIP REPLY) to apply.
+//
+// It is a pure parser: no database, no network, no other codev package. The
+// caller (the IMAP poller) decides what to do with a [Message]; this package
+// only reads bytes. INTEROP.md §1.3 and §3 describe the rules implemented here.
+//
+// # Order of processing
+//
+// [Parse] follows INTEROP.md §3.1: it caps the size, parses MIME, looks for a
+// text/calendar REPLY at any depth, then for a delivery status notification,
+// then for auto-reply signals, and only then treats the message as a reply.
+// Every [Message] carries a [Kind] and a human-readable Reason saying which
+// rule decided, so the animator can understand a misclassification.
+//
+// # Reply extraction
+//
+// [Trim] cuts what the participant did not write: trailing quotes, attribution
+// lines ("Le lun. 15 nov. 2021 à 19:42, Nom <adresse> a écrit :", wrapped over
+// several lines or not), Outlook header blocks without ">", signatures after
+// "-- " and mobile footers. It classifies each line, then cuts on the sequence
+// of labels, like discourse/email_reply_trimmer, which is the reference the
+// corpus tests measure against (see SCORES.md). Only trailing quoted material
+// is cut: a quote followed by the participant's own text stays.
+//
+// HTML-only replies go through [HTMLToText] first, which renders blockquotes
+// and the usual client quote containers (Gmail's div.gmail_quote, Apple's
+// blockquote[type=cite], Outlook's #divRplyFwdMsg and what follows it) as
+// "> " lines so that the same trimmer applies.
+//
+// # Answers and ratings
+//
+// codev's questionnaires number their questions ("1. Question"). The reply
+// answers them either on top ("1. ma réponse") or inline under each quoted
+// question; [ExtractAnswers] handles both and [ParseRating] reads a 1–5 score.
+//
+// # Safety
+//
+// Input is untrusted. [Parse] never panics and never returns nil, input and
+// line counts are capped, every output string is valid UTF-8, and no step is
+// worse than linear in the input size (RE2 regexps, bounded look-ahead).
+package inbound

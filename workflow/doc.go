@@ -1,0 +1,18 @@
+// Package workflow is codev's domain: groups, members, sessions, the rotation of
+// the client role, the messages of a cycle and the timeline that decides when
+// each one is due.
+//
+// It is unrelated to River Pro's "workflow" feature. It imports the standard
+// library and templates only: stores, mail, calendar and job queue are adapters
+// that implement or call the interfaces declared here (Store, Mailer, Clock), so
+// the rules can be tested without any of them.
+//
+// # Timeline
+//
+// The messages of a cycle are a pure function of the group's state and the
+// current time (Due). A reconciler evaluates it periodically and records each
+// due message once, under a business key, in the same transaction that enqueues
+// its send job. Reschedules, cancellations, swaps, pauses and catch-up after
+// downtime are therefore all the same problem: change the state, and the next
+// reconcile does the rest.
+package workflow

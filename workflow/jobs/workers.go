@@ -1,0 +1,99 @@
+package jobs
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/codev-org/codev/workflow"
+)
+
+// Service is the part of workflow.Service the workers call.
+type Service interface {
+	Reconcile(ctx context.Context) (int, error)
+	Send(ctx context.Context, messageID, jobID int64) error
+	ProcessInbound(ctx context.Context, inboundID int64) error
+}
+
+// ReconcileWorker runs the reconciler.
+type ReconcileWorker struct {
+	river.WorkerDefaults[ReconcileArgs]
+	Service Service
+}
+
+// Work implements river.Worker.
+func (w *ReconcileWorker) Work(ctx context.Context, _ *river.Job[ReconcileArgs]) error {
+	_, err := w.Service.Reconcile(ctx)
+	return err
+}
+
+// SendWorker sends one message; the service completes the job in the
+// transaction that records the message as sent.
+type SendWorker struct {
+	river.WorkerDefaults[SendArgs]
+	Service Service
+}
+
+// Work implements river.Worker. A permanent failure (5xx) cancels the job:
+// retrying cannot help, and the failure is recorded on the message.
+func (w *SendWorker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
+	err := w.Service.Send(ctx, job.Args.MessageID, job.ID)
+	if errors.Is(err, workflow.ErrPermanent) {
+		return river.JobCancel(err)
+	}
+	return err
+}
+
+// Timeout bounds one send: dial, TLS and the SMTP transaction.
+func (w *SendWorker) Timeout(*river.Job[SendArgs]) time.Duration { return 2 * time.Minute }
+
+// InboundWorker processes one stored inbound email.
+type InboundWorker struct {
+	river.WorkerDefaults[InboundArgs]
+	Service Service
+}
+
+// Work implements river.Worker.
+func (w *InboundWorker) Work(ctx context.Context, job *river.Job[InboundArgs]) error {
+	return w.Service.ProcessInbound(ctx, job.Args.InboundID)
+}
+
+// Workers registers codev's workers.
+func Workers(svc Service) *river.Workers {
+	ws := river.NewWorkers()
+	river.AddWorker(ws, &ReconcileWorker{Service: svc})
+	river.AddWorker(ws, &SendWorker{Service: svc})
+	river.AddWorker(ws, &InboundWorker{Service: svc})
+	return ws
+}
+
+// Config returns the River configuration codev runs with: the workers, the
+// default queue, and the periodic reconciler. A clock other than the system
+// clock is given to River too, so that scheduled jobs follow the dev clock.
+func Config(svc Service, clock workflow.Clock, every time.Duration) *river.Config {
+	cfg := &river.Config{
+		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 10}},
+		Workers: Workers(svc),
+		PeriodicJobs: []*river.PeriodicJob{
+			river.NewPeriodicJob(river.PeriodicInterval(every),
+				func() (river.JobArgs, *river.InsertOpts) { return ReconcileArgs{}, nil },
+				&river.PeriodicJobOpts{RunOnStart: true}),
+		},
+	}
+	if _, real := clock.(workflow.SystemClock); !real && clock != nil {
+		cfg.Test.Time = timeStub{clock}
+	}
+	return cfg
+}
+
+// timeStub adapts a workflow.Clock to River's rivertype.TimeGenerator.
+type timeStub struct{ clock workflow.Clock }
+
+func (t timeStub) Now() time.Time { return t.clock.Now() }
+
+func (t timeStub) NowOrNil() *time.Time {
+	now := t.clock.Now()
+	return &now
+}

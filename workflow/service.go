@@ -1,0 +1,298 @@
+package workflow
+
+import (
+	"cmp"
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/codev-org/codev/templates"
+)
+
+// ServiceConfig configures a Service.
+type ServiceConfig struct {
+	// Mailbox is the service address (CODEV_FROM): the From of every email,
+	// the ORGANIZER of invitations, and the base of reply addresses.
+	Mailbox Address
+	// BaseURL is the public URL of `codev serve` (CODEV_BASE_URL), without a
+	// trailing slash, for feed and preference links.
+	BaseURL string
+	Logger  *slog.Logger
+	Clock   Clock
+	// Parser reads inbound mail (mail/inbound through an adapter).
+	Parser Parser
+}
+
+// Service carries out codev's use cases over a Store. It is safe for
+// concurrent use: all state lives in the store.
+type Service struct {
+	cfg       ServiceConfig
+	store     Store
+	mailer    Mailer
+	templates *templates.Set
+	signer    *Signer
+	gen       Generator
+	log       *slog.Logger
+	clock     Clock
+	parser    Parser
+}
+
+// NewService returns a Service. mailer may be nil for commands that never send.
+func NewService(cfg ServiceConfig, store Store, mailer Mailer, tpl *templates.Set, signer *Signer, gen Generator) *Service {
+	return &Service{
+		cfg: cfg, store: store, mailer: mailer, templates: tpl, signer: signer, gen: gen,
+		log:   cmp.Or(cfg.Logger, slog.New(slog.DiscardHandler)),
+		clock: cmp.Or[Clock](cfg.Clock, SystemClock{}), parser: cfg.Parser,
+	}
+}
+
+// Now is the service's clock.
+func (s *Service) Now() time.Time { return s.clock.Now() }
+
+// Signer returns the token signer, for the web package's links.
+func (s *Service) Signer() *Signer { return s.signer }
+
+// ApplyResult says what applying a group file changed.
+type ApplyResult struct {
+	GroupID int64
+	Changes []string // empty when the file changed nothing
+}
+
+// ApplyGroup creates or updates a group from its file, in one transaction
+// with the reconcile job that sends what the change calls for. Applying the
+// same file twice changes nothing. A spec that breaks a rule returns an
+// EINVALID error and stores nothing.
+func (s *Service) ApplyGroup(ctx context.Context, spec *GroupSpec) (*ApplyResult, error) {
+	if err := spec.Validate(); err != nil {
+		return nil, err
+	}
+	var res ApplyResult
+	err := s.store.InTx(ctx, func(tx Tx) error {
+		var cur *State
+		g, err := tx.GroupByName(ctx, spec.Name)
+		switch {
+		case errors.Is(err, ErrNotFound):
+		case err != nil:
+			return fmt.Errorf("error looking up group %q: %w", spec.Name, err)
+		default:
+			if cur, err = LoadState(ctx, tx, g.ID); err != nil {
+				return err
+			}
+		}
+		st, changes, err := ApplySpec(cur, spec, s.clock.Now(), s.gen, txPersister{ctx: ctx, tx: tx})
+		if err != nil {
+			return err
+		}
+		res = ApplyResult{GroupID: st.Group.ID, Changes: changes}
+		if len(changes) == 0 {
+			return nil
+		}
+		return tx.EnqueueReconcile(ctx)
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.log.InfoContext(ctx, "service: Applied group", slog.Int64("group_id", res.GroupID), slog.Int("changes", len(res.Changes)))
+	return &res, nil
+}
+
+type txPersister struct {
+	ctx context.Context
+	tx  Tx
+}
+
+func (p txPersister) SaveGroup(g *Group) error {
+	if g.ID == 0 {
+		return p.tx.CreateGroup(p.ctx, g)
+	}
+	return p.tx.UpdateGroup(p.ctx, g)
+}
+
+func (p txPersister) SaveMember(m *Member) error {
+	if m.ID == 0 {
+		return p.tx.CreateMember(p.ctx, m)
+	}
+	return p.tx.UpdateMember(p.ctx, m)
+}
+
+func (p txPersister) SaveSession(ss *Session) error {
+	if ss.ID == 0 {
+		return p.tx.CreateSession(p.ctx, ss)
+	}
+	return p.tx.UpdateSession(p.ctx, ss)
+}
+
+// Groups lists every group with its state.
+func (s *Service) Groups(ctx context.Context) ([]*State, error) {
+	var out []*State
+	err := s.store.InTx(ctx, func(tx Tx) error {
+		groups, err := tx.Groups(ctx)
+		if err != nil {
+			return fmt.Errorf("error listing groups: %w", err)
+		}
+		out = out[:0]
+		for _, g := range groups {
+			st, err := LoadState(ctx, tx, g.ID)
+			if err != nil {
+				return err
+			}
+			out = append(out, st)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// Reconcile records every message that is due now, in every group, and
+// enqueues its send job in the same transaction. It returns how many messages
+// it recorded. One transaction per group keeps transactions short (SQLite has
+// one writer) and lets one broken group not block the others.
+func (s *Service) Reconcile(ctx context.Context) (int, error) {
+	var ids []int64
+	err := s.store.InTx(ctx, func(tx Tx) error {
+		groups, err := tx.Groups(ctx)
+		if err != nil {
+			return fmt.Errorf("error listing groups: %w", err)
+		}
+		ids = ids[:0]
+		for _, g := range groups {
+			ids = append(ids, g.ID)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	total := 0
+	var errs []error
+	for _, id := range ids {
+		n, err := s.reconcileGroup(ctx, id)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("error reconciling group %d: %w", id, err))
+		}
+		total += n
+	}
+	return total, errors.Join(errs...)
+}
+
+func (s *Service) reconcileGroup(ctx context.Context, groupID int64) (int, error) {
+	now := s.clock.Now()
+	n := 0
+	err := s.store.InTx(ctx, func(tx Tx) error {
+		n = 0
+		st, err := LoadState(ctx, tx, groupID)
+		if err != nil {
+			return err
+		}
+		for _, m := range Due(st, now) {
+			added, err := tx.AddMessage(ctx, m)
+			if err != nil {
+				return fmt.Errorf("error recording message %s: %w", m.Key, err)
+			}
+			if !added {
+				continue
+			}
+			n++
+			if m.Status == MessagePending {
+				if err := tx.EnqueueSend(ctx, m.ID); err != nil {
+					return fmt.Errorf("error enqueueing message %d: %w", m.ID, err)
+				}
+			} else {
+				s.log.InfoContext(ctx, "reconciler: Skipped message", slog.Int64("message_id", m.ID),
+					slog.String("kind", string(m.Kind)), slog.String("reason", m.Reason))
+			}
+		}
+		return nil
+	})
+	return n, err
+}
+
+// Send delivers one recorded message. A message already sent, skipped or
+// failed is left alone, so a retried job never sends twice. The message is
+// marked sending and given its Message-ID before the SMTP transaction, then
+// marked sent in the same transaction that completes the job (jobID, 0
+// outside a job worker). If the process dies between the SMTP transaction and
+// that commit, the retry sends again: a rare duplicate, harmless for
+// invitations (same UID and SEQUENCE), preferred to a lost message.
+func (s *Service) Send(ctx context.Context, messageID, jobID int64) error {
+	var email *Email
+	var msg *Message
+	err := s.store.InTx(ctx, func(tx Tx) error {
+		var err error
+		if msg, err = tx.Message(ctx, messageID); err != nil {
+			return fmt.Errorf("error loading message %d: %w", messageID, err)
+		}
+		if msg.Status != MessagePending && msg.Status != MessageSending {
+			email = nil
+			return s.completeJob(ctx, tx, jobID)
+		}
+		st, err := LoadState(ctx, tx, msg.GroupID)
+		if err != nil {
+			return err
+		}
+		if msg.MessageID == "" {
+			msg.MessageID = s.newMessageID(msg.ID)
+		}
+		email, err = s.Compose(st, msg, s.clock.Now())
+		if errors.Is(err, ErrNothingToSend) {
+			msg.Status, msg.Reason, email = MessageSkipped, "nothing new to report", nil
+			if err := tx.UpdateMessage(ctx, msg); err != nil {
+				return err
+			}
+			return s.completeJob(ctx, tx, jobID)
+		}
+		if err != nil {
+			return fmt.Errorf("error composing message %d: %w", msg.ID, err)
+		}
+		msg.Status = MessageSending
+		msg.Attempts++
+		return tx.UpdateMessage(ctx, msg)
+	})
+	if err != nil || email == nil {
+		return err
+	}
+	sendErr := s.mailer.Send(ctx, email)
+	if sendErr != nil && !errors.Is(sendErr, ErrPermanent) {
+		s.log.WarnContext(ctx, "sender: Temporary failure", slog.Int64("message_id", msg.ID), slog.String("error", sendErr.Error()))
+		return fmt.Errorf("error sending message %d: %w", msg.ID, sendErr)
+	}
+	err = s.store.InTx(ctx, func(tx Tx) error {
+		if sendErr != nil {
+			msg.Status, msg.Reason = MessageFailed, truncate(sendErr.Error(), 300)
+		} else {
+			msg.Status, msg.SentAt = MessageSent, s.clock.Now()
+		}
+		if err := tx.UpdateMessage(ctx, msg); err != nil {
+			return err
+		}
+		if sendErr == nil {
+			return s.completeJob(ctx, tx, jobID)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("error recording message %d: %w", msg.ID, err)
+	}
+	if sendErr != nil {
+		s.log.ErrorContext(ctx, "sender: Permanent failure", slog.Int64("message_id", msg.ID), slog.String("error", sendErr.Error()))
+		return fmt.Errorf("error sending message %d: %w", msg.ID, sendErr)
+	}
+	s.log.InfoContext(ctx, "sender: Sent message", slog.Int64("message_id", msg.ID), slog.String("kind", string(msg.Kind)))
+	return nil
+}
+
+func (s *Service) completeJob(ctx context.Context, tx Tx, jobID int64) error {
+	if jobID == 0 {
+		return nil
+	}
+	return tx.CompleteJob(ctx, jobID)
+}
+
+// newMessageID returns "TOKEN.nonce@domain": the reply token comes back in
+// In-Reply-To when a server drops the sub-address of Reply-To.
+func (s *Service) newMessageID(id int64) string {
+	return s.signer.Sign(TokenReply, id) + "." + rand.Text()[:10] + "@" + s.cfg.Mailbox.Domain
+}

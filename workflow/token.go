@@ -1,0 +1,84 @@
+package workflow
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base32"
+	"encoding/binary"
+	"errors"
+	"strings"
+)
+
+// Token purposes: a token signed for one purpose never verifies for another.
+const (
+	TokenReply       byte = 'r' // names an outgoing message: reply-to address, Message-ID
+	TokenPreferences byte = 'p' // names a member: preferences and unsubscribe links
+)
+
+// ErrBadToken is returned for a token that does not verify: malformed,
+// tampered with, or signed for another purpose.
+var ErrBadToken = errors.New("token does not verify")
+
+var tokenEncoding = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(base32.NoPadding)
+
+// Signer makes and checks the tokens codev puts in reply addresses,
+// Message-IDs and links. A token is an id and a 128-bit HMAC-SHA256 tag,
+// lowercase base32 because some systems lowercase local parts: 39 characters,
+// well under the 64 octets of an address's local part (RFC 5321). It reveals
+// an id, never content.
+type Signer struct{ key []byte }
+
+// NewSigner returns a Signer for the store's secret.
+func NewSigner(key []byte) *Signer { return &Signer{key: key} }
+
+// Sign returns the token of id for a purpose.
+func (s *Signer) Sign(purpose byte, id int64) string {
+	var buf [8 + 16]byte
+	binary.BigEndian.PutUint64(buf[:8], uint64(id))
+	copy(buf[8:], s.tag(purpose, buf[:8]))
+	return tokenEncoding.EncodeToString(buf[:])
+}
+
+// Verify returns the id a token names, or ErrBadToken.
+func (s *Signer) Verify(purpose byte, token string) (int64, error) {
+	token = strings.ToLower(token)
+	if len(token) != tokenEncoding.EncodedLen(24) {
+		return 0, ErrBadToken
+	}
+	buf, err := tokenEncoding.DecodeString(token)
+	if err != nil || len(buf) != 24 {
+		return 0, ErrBadToken
+	}
+	if !hmac.Equal(buf[8:], s.tag(purpose, buf[:8])) {
+		return 0, ErrBadToken
+	}
+	return int64(binary.BigEndian.Uint64(buf[:8])), nil
+}
+
+func (s *Signer) tag(purpose byte, id []byte) []byte {
+	mac := hmac.New(sha256.New, s.key)
+	mac.Write([]byte{purpose})
+	mac.Write(id)
+	return mac.Sum(nil)[:16]
+}
+
+// FindToken returns the first string in candidates that carries a token that
+// verifies for purpose, looking at the sub-address of an email address
+// ("local+TOKEN@domain") and at the first dot-separated label of a Message-ID
+// ("TOKEN.random@domain").
+func (s *Signer) FindToken(purpose byte, candidates ...string) (int64, bool) {
+	for _, c := range candidates {
+		c = strings.Trim(strings.ToLower(c), "<> ")
+		local, _, _ := strings.Cut(c, "@")
+		var tok string
+		if _, after, ok := strings.Cut(local, "+"); ok {
+			tok = after
+		} else {
+			tok, _, _ = strings.Cut(local, ".")
+		}
+		if id, err := s.Verify(purpose, tok); err == nil {
+			return id, true
+		}
+	}
+	return 0, false
+}

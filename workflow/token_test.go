@@ -1,0 +1,40 @@
+package workflow
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestSigner(t *testing.T) {
+	t.Parallel()
+	s := NewSigner([]byte("0123456789abcdef0123456789abcdef"))
+	tok := s.Sign(TokenReply, 42)
+	require.Len(t, tok, 39)
+	require.Equal(t, strings.ToLower(tok), tok)
+
+	id, err := s.Verify(TokenReply, strings.ToUpper(tok))
+	require.NoError(t, err)
+	require.EqualValues(t, 42, id)
+
+	_, err = s.Verify(TokenPreferences, tok)
+	require.ErrorIs(t, err, ErrBadToken, "a token must not verify for another purpose")
+
+	tampered := []byte(tok)
+	tampered[3] ^= 1
+	_, err = s.Verify(TokenReply, string(tampered))
+	require.ErrorIs(t, err, ErrBadToken)
+
+	_, err = NewSigner([]byte("another key")).Verify(TokenReply, tok)
+	require.ErrorIs(t, err, ErrBadToken)
+
+	id, ok := s.FindToken(TokenReply, "bob@example.org", "Codev+"+tok+"@Example.org")
+	require.True(t, ok)
+	require.EqualValues(t, 42, id)
+	id, ok = s.FindToken(TokenReply, "<"+tok+".x1y2@example.org>")
+	require.True(t, ok)
+	require.EqualValues(t, 42, id)
+	_, ok = s.FindToken(TokenReply, "codev+nottoken@example.org")
+	require.False(t, ok)
+}
