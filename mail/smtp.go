@@ -471,9 +471,10 @@ type SendError struct {
 	Code int
 	// Enhanced is the RFC 3463 status code ("5.1.1") when the server sent one.
 	Enhanced string
-	// Permanent is true for a 5xx reply to MAIL, RCPT or DATA: this message
-	// will never be accepted. A 5xx during dial, TLS or AUTH is a
-	// configuration problem, not the message's, and is not permanent.
+	// Permanent is true for a 5xx reply to RCPT or DATA: this message will
+	// never be accepted for this recipient. A 5xx to the greeting, EHLO,
+	// AUTH or MAIL FROM (our own envelope sender) is a configuration
+	// problem, not the message's, and is not permanent.
 	Permanent bool
 	// Err is the underlying error: a *textproto.Error for replies.
 	Err error
@@ -488,9 +489,11 @@ func (e *SendError) Error() string {
 func (e *SendError) Unwrap() error { return e.Err }
 
 // IsPermanent reports whether resending the same message cannot succeed: a
-// 5xx reply to the transaction, or a message or envelope rejected before
-// sending (ErrInvalidMessage). 4xx replies, timeouts, connection and
-// configuration errors are temporary. Workers cancel the job when true.
+// 5xx reply to RCPT or DATA, or a message or envelope rejected before sending
+// (ErrInvalidMessage). 4xx replies, timeouts, connection errors and
+// configuration errors (5xx to AUTH or MAIL FROM, TLS failures) are not:
+// a misconfigured relay must not cancel every queued message. Workers cancel
+// the job when true.
 func IsPermanent(err error) bool {
 	if errors.Is(err, ErrInvalidMessage) {
 		return true
@@ -505,7 +508,10 @@ func newSendError(op string, err error) *SendError {
 	if errors.As(err, &tpe) {
 		se.Code = tpe.Code
 		se.Enhanced = enhancedCode(tpe.Msg)
-		se.Permanent = tpe.Code >= 500 && (op == "mail" || op == "rcpt" || op == "data")
+		// MAIL FROM carries our own envelope sender, so its 5xx replies
+		// (authentication required, sender not owned by the login) are
+		// configuration problems like a failed AUTH, not the message's.
+		se.Permanent = tpe.Code >= 500 && (op == "rcpt" || op == "data")
 	}
 	return se
 }

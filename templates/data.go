@@ -44,8 +44,8 @@ type Data struct {
 	// Links are the absolute URLs an email may carry.
 	Links Links
 
-	// Digest is required by the Digest kind.
-	Digest *DigestData
+	// Digest is required by the AnimatorDigest kind.
+	Digest *Digest
 
 	// Summary is required by the Summary kind.
 	Summary *SummaryData
@@ -88,7 +88,9 @@ type Group struct {
 type Person struct {
 	// Name is used as given in greetings ("Bonjour Chloé Nguyen,"). Empty
 	// gives a greeting without a name.
-	Name  string
+	Name string
+	// Email is the person's address. Templates do not show it: the mail
+	// package addresses the message with it.
 	Email string
 }
 
@@ -155,10 +157,10 @@ type Answer struct {
 	Text     string
 }
 
-// DigestData is what the animator receives two days before a session
+// Digest is what the animator receives two days before a session
 // (DOMAIN.md §2.1 #8). Empty sections are left out of the email; whether a
 // digest with nothing new is sent at all is the caller's decision.
-type DigestData struct {
+type Digest struct {
 	// Client is the upcoming client's name, Preparation their answers to
 	// the preparation questionnaire, and Contract the first wording of
 	// their request to the group (question 7).
@@ -214,9 +216,13 @@ type SummaryData struct {
 	// AverageRating is the mean of Ratings, formatted by the caller in the
 	// group's language ("4,2" or "4.2").
 	AverageRating string
-	Ratings       []int
-	Learnings     []string
-	Regulation    []string
+	// Ratings are the individual ratings, 1 to 5, in any order; they are
+	// shown highest first, so that their order identifies nobody.
+	Ratings []int
+	// Learnings and Regulation are the answers to the step-6 questions on
+	// learnings and on the frame, one line each, without names.
+	Learnings  []string
+	Regulation []string
 	// Plan is the client's action plan (the session's client is
 	// Data.Session.Client).
 	Plan []Answer

@@ -198,7 +198,7 @@ func fixture(kind Kind, lang, variant string) Data {
 		d.Recipient = members[0]
 	case ClientPlan, PlanReminder, Nudge:
 		d.Recipient = members[1]
-	case Digest:
+	case AnimatorDigest:
 		d.Recipient = animator
 		rsvps := []RSVP{{"Alice Dupont", "accepted"}, {"Bruno Lefèvre", "accepted"}, {"Chloé Nguyen", "tentative"},
 			{"David Moreau", "declined"}, {"Émilie Garnier", "needs-action"}, {"Farid Benali", "accepted"}}
@@ -206,7 +206,7 @@ func fixture(kind Kind, lang, variant string) Data {
 		for i, name := range fixtureMembers {
 			rotation[i] = Turn{Number: i + 1, Name: name, Done: i == 0}
 		}
-		d.Digest = &DigestData{
+		d.Digest = &Digest{
 			Client: "Bruno Lefèvre", Preparation: answers(Prepare, lang, ft.preparation), Contract: ft.contract,
 			PreviousClient: "Alice Dupont", PreviousPlan: answers(ClientPlan, lang, ft.previousPlan),
 			Followup: answers(Followup, lang, ft.followup),

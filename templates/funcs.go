@@ -4,6 +4,7 @@ import (
 	"fmt"
 	htmltemplate "html/template"
 	"net/url"
+	"slices"
 	"strings"
 	texttemplate "text/template"
 	"unicode/utf8"
@@ -70,10 +71,13 @@ func lines(s string) []string {
 	return strings.Split(strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n")), "\n")
 }
 
-// joinInts writes ratings as "4, 5, 3".
+// joinInts writes ratings as "5, 4, 3", highest first, so that the order
+// in which people answered cannot identify them.
 func joinInts(ns []int) string {
-	parts := make([]string, len(ns))
-	for i, n := range ns {
+	sorted := slices.Sorted(slices.Values(ns))
+	slices.Reverse(sorted)
+	parts := make([]string, len(sorted))
+	for i, n := range sorted {
 		parts[i] = fmt.Sprint(n)
 	}
 	return strings.Join(parts, ", ")

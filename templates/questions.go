@@ -50,7 +50,7 @@ var questionSets = map[Kind]questionSet{
 		},
 		en: []string{
 			`At which sessions would you like to be the client? (numbers, for example "2, 4")`,
-			"At which sessions can you not be the client?",
+			"At which sessions would it be impossible for you to be the client?",
 		},
 	},
 	// DOMAIN.md §1.5, the client's preparation.

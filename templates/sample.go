@@ -13,7 +13,7 @@ const sampleLink = "https://example.invalid/sample"
 // holding one element (so {{range}} bodies run too).
 func samples(lang string, kind Kind) []Data {
 	minimal := Data{Lang: lang, Links: Links{Preferences: sampleLink, SignIn: sampleLink, Export: sampleLink},
-		PurgeDate: "x", Digest: &DigestData{}, Summary: &SummaryData{}}
+		PurgeDate: "x", Digest: &Digest{}, Summary: &SummaryData{}}
 	var full Data
 	fill(reflect.ValueOf(&full).Elem())
 	full.Lang = lang

@@ -52,9 +52,10 @@ const (
 	// Followup (#7) asks the previous client (client of Data.Previous)
 	// « Où en sont vos expérimentations ? » before Data.Session.
 	Followup Kind = "followup"
-	// Digest (#8) gives the animator what they need to prepare
-	// Data.Session (Data.Digest, required).
-	Digest Kind = "digest"
+	// AnimatorDigest (#8) gives the animator what they need to prepare
+	// Data.Session (Data.Digest, required). It is not called Digest
+	// because that is the name of its data.
+	AnimatorDigest Kind = "digest"
 	// SessionReminder (#9) recalls date, time, video link and the frame of
 	// Data.Session, with no 3P content.
 	SessionReminder Kind = "session_reminder"
@@ -92,14 +93,14 @@ const (
 // each in every language.
 var kinds = []Kind{
 	Welcome, CharterReminder, Invitation, Cancellation, RotationPlan, Prepare,
-	PrepareReminder, CallForTopics, Followup, Digest, SessionReminder, ClientPlan,
+	PrepareReminder, CallForTopics, Followup, AnimatorDigest, SessionReminder, ClientPlan,
 	PlanReminder, Learnings, Summary, Nudge, Review, RetentionWarning,
 	AnimatorNotice, SignIn,
 }
 
 // forAnimator lists the kinds only the animator receives; their footer
 // says why the animator gets them instead of offering contact details.
-var forAnimator = map[Kind]bool{Digest: true, Summary: true, AnimatorNotice: true, SignIn: true}
+var forAnimator = map[Kind]bool{AnimatorDigest: true, Summary: true, AnimatorNotice: true, SignIn: true}
 
 // langs are the supported languages.
 var langs = []string{"fr", "en"}
@@ -118,16 +119,22 @@ var (
 	// ErrUnknownLanguage: Data.Lang is not one of Languages.
 	ErrUnknownLanguage = errors.New("templates: unknown language")
 	// ErrMissingData: a field the kind cannot do without is empty, such as
-	// Links.Preferences (every footer) or Data.Digest for Digest.
+	// Links.Preferences (every footer) or Data.Digest for AnimatorDigest.
 	ErrMissingData = errors.New("templates: missing data")
 )
 
 // Rendered is one email ready for the mail package: a one-line Subject, a
 // complete plain-text part and an HTML part with the same content.
 type Rendered struct {
+	// Subject is stable per conversation and free of any answer: group
+	// tag, session and kind of email only (DOMAIN.md §3.2).
 	Subject string
-	Text    string
-	HTML    string
+	// Text is the text/plain part, UTF-8, lines ending in "\n", the
+	// footer after a "-- " signature line. The mail package encodes it
+	// (quoted-printable) and turns line ends into CRLF.
+	Text string
+	// HTML is the text/html part, a complete UTF-8 document.
+	HTML string
 }
 
 //go:embed fr/*.tmpl en/*.tmpl
@@ -297,7 +304,7 @@ func check(kind Kind, d Data) error {
 	switch {
 	case d.Links.Preferences == "":
 		return missing("Links.Preferences")
-	case kind == Digest && d.Digest == nil:
+	case kind == AnimatorDigest && d.Digest == nil:
 		return missing("Digest")
 	case kind == Summary && d.Summary == nil:
 		return missing("Summary")

@@ -126,6 +126,7 @@ func (s *Service) templateData(st *State, msg *Message, to *Member, sess *Sessio
 		Group: templates.Group{
 			Name: g.Name, VideoURL: g.Visio,
 			Members: len(st.Peers()), Sessions: len(st.Scheduled()),
+			RetentionMonths: g.Offsets.WithDefaults().RetentionMonths,
 		},
 		Recipient: templates.Person{Name: to.Name, Email: to.Email},
 		Links: templates.Links{
@@ -146,6 +147,9 @@ func (s *Service) templateData(st *State, msg *Message, to *Member, sess *Sessio
 		d.Session = s.sessionView(st, sess)
 		d.Session.Rescheduled = msg.Kind == KindInvitation && msg.Sequence > 0
 		d.Deadline = templates.FormatDate(lang, Days(-7).At(sess.Start, loc), loc)
+		if prev := st.previous(sess); prev != nil {
+			d.Previous = s.sessionView(st, prev)
+		}
 	}
 	switch msg.Kind {
 	case KindDigest:
@@ -188,15 +192,18 @@ func (s *Service) sessionView(st *State, ss *Session) templates.Session {
 	return v
 }
 
+// formatDuration writes « 2 h », « 1 h 30 », "2 hours", "1 h 30 min".
 func formatDuration(lang string, d time.Duration) string {
 	h, m := int(d.Hours()), int(d.Minutes())%60
 	switch {
-	case m == 0 && lang == LangEN:
-		return fmt.Sprintf("%d h", h)
+	case lang == LangEN && m == 0 && h == 1:
+		return "1 hour"
+	case lang == LangEN && m == 0:
+		return fmt.Sprintf("%d hours", h)
+	case lang == LangEN:
+		return fmt.Sprintf("%d h %02d min", h, m)
 	case m == 0:
 		return fmt.Sprintf("%d h", h)
-	case lang == LangEN:
-		return fmt.Sprintf("%d h %02d", h, m)
 	default:
 		return fmt.Sprintf("%d h %02d", h, m)
 	}

@@ -89,7 +89,7 @@ func (m *Main) start(ctx context.Context, cfg *Config, log *slog.Logger) (*app, 
 	a.svc = workflow.NewService(workflow.ServiceConfig{
 		Mailbox: mb, BaseURL: cfg.BaseURL, Logger: log, Clock: m.clock(), Parser: parseMail,
 	}, db, postman.New(a.sender), tpl, signer, generator{domain: mb.Domain})
-	if a.stopRiver, err = db.startRiver(ctx, jobs.Config(a.svc, m.clock(), cfg.ReconcileInterval)); err != nil {
+	if a.stopRiver, err = db.startRiver(ctx, jobs.Config(a.svc, cfg.ReconcileInterval)); err != nil {
 		return fail(fmt.Errorf("error starting the job queue: %w", err))
 	}
 	a.web = web.NewServer(web.Config{Logger: log}, a.svc)

@@ -41,6 +41,10 @@ func (j *riverJobs[TDriver, TTx]) Insert(ctx context.Context, args river.JobArgs
 }
 
 func (j *riverJobs[TDriver, TTx]) Complete(ctx context.Context, id int64) error {
+	// JobCompleteTx panics without a client in ctx: check first.
+	if _, err := river.ClientFromContextSafely[TTx](ctx); err != nil {
+		return err
+	}
 	// JobCompleteTx needs only the ID and the running state; the row it
 	// updates is matched by ID and state.
 	job := &river.Job[jobs.SendArgs]{JobRow: &rivertype.JobRow{ID: id, State: rivertype.JobStateRunning}}

@@ -200,5 +200,102 @@ func TestCorpusTalonPlain(t *testing.T) {
 	require.Equal(t, 44, s.exact, "misses: %v", s.misses)
 }
 
+// TestCorpusTalonEML scores Parse on talon's 12 full messages: the reply
+// text of the first text/plain part must be NAME_reply_text when that file
+// exists, else "Hello". Two expectations are wrong for codev, which removes
+// mobile footers and "-- " signatures (INTEROP.md §3.6.7, and the trimmer
+// corpus agrees): iphone expects "Sent from my iPhone" kept, sparrow
+// expects its "-- " signature kept.
+func TestCorpusTalonEML(t *testing.T) {
+	t.Parallel()
+	dir := corpusPath(t, "talon", "tests", "fixtures", "standard_replies")
+	wrongForCodev := map[string]string{
+		"iphone":  "keeps the mobile footer « Sent from my iPhone »",
+		"sparrow": "keeps the signature after \"-- \"",
+	}
+	s := &score{name: "talon eml"}
+	conventions := 0
+	for _, n := range names(t, dir, ".eml") {
+		want := "Hello"
+		if b, err := os.ReadFile(filepath.Join(dir, n+"_reply_text")); err == nil {
+			want = string(b)
+		}
+		m := Parse([]byte(readFile(t, filepath.Join(dir, n+".eml"))), Options{})
+		s.add(t, n, m.Text, want, false)
+		if normText(m.Text) != normText(want) {
+			reason, ok := wrongForCodev[n]
+			require.True(t, ok, "unexpected miss %s: %q", n, m.Text)
+			t.Logf("talon eml %s: expectation wrong for codev (%s)", n, reason)
+			conventions++
+		}
+		require.Equal(t, KindReply, m.Kind, n)
+	}
+	s.log(t)
+	require.Equal(t, 12, s.total)
+	require.GreaterOrEqual(t, s.exact, 10)
+	require.Equal(t, 12, s.exact+conventions)
+}
+
+// TestCorpusTalonClientHTML scores HTMLToText + Trim on talon's 9 HTML
+// replies from real clients; talon compares with all whitespace removed.
+func TestCorpusTalonClientHTML(t *testing.T) {
+	t.Parallel()
+	dir := corpusPath(t, "talon", "tests", "fixtures", "html_replies")
+	const want = "Hi.Iamfine.Thanks,Alex"
+	nows := func(s string) string { return strings.Join(strings.Fields(s), "") }
+	s := &score{name: "talon client html"}
+	exact := 0
+	for _, n := range names(t, dir, ".html") {
+		got := Trim(HTMLToText(readFile(t, filepath.Join(dir, n+".html"))))
+		if nows(got) == want {
+			exact++
+		} else if *showMisses {
+			t.Logf("MISS talon client html/%s:\n%s", n, got)
+		}
+		s.total++
+	}
+	t.Logf("talon client html: %d cases, exact (whitespace-free) %d", s.total, exact)
+	require.Equal(t, 9, s.total)
+	require.GreaterOrEqual(t, exact, 7)
+}
+
+// gitlabNorm is the normalisation for the GitLab sample, whose expected
+// output is GitLab's HTML→Markdown rendering: HTML tags left in it
+// (<details>, <summary>) are dropped, Markdown images ![alt](url) and our
+// "[image: alt]" both become alt, emphasis stars and quote markers at line
+// starts are dropped, and all whitespace runs (tabs between table cells
+// included) become one space. Words and their order must match exactly.
+var (
+	reGitlabTag   = regexp.MustCompile(`</?[a-zA-Z][^>]*>`)
+	reGitlabImage = regexp.MustCompile(`!\[([^\]]*)\]\([^)]*\)`)
+	reOurImage    = regexp.MustCompile(`\[image: ([^\]]*)\]`)
+	reQuoteMarks  = regexp.MustCompile(`(?m)^(?:>\s?)+`)
+)
+
+func gitlabNorm(s string) string {
+	s = reGitlabTag.ReplaceAllString(s, " ")
+	s = reGitlabImage.ReplaceAllString(s, "$1")
+	s = reOurImage.ReplaceAllString(s, "$1")
+	s = reQuoteMarks.ReplaceAllString(s, "")
+	s = strings.ReplaceAll(s, "*", "")
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// TestCorpusGitLab scores Parse on the 4 GitLab messages (full RFC 5322,
+// quoted-printable, iso-8859-1, HTML-only).
+func TestCorpusGitLab(t *testing.T) {
+	t.Parallel()
+	dir := corpusPath(t, "gitlab_eml_sample")
+	n := 0
+	for _, name := range names(t, filepath.Join(dir, "emails"), ".eml") {
+		m := Parse([]byte(readFile(t, filepath.Join(dir, "emails", name+".eml"))), Options{})
+		want := readFile(t, filepath.Join(dir, "expected", name+".txt"))
+		require.Equal(t, KindReply, m.Kind, "%s: %s", name, m.Reason)
+		require.Equal(t, gitlabNorm(want), gitlabNorm(m.Text), name)
+		n++
+	}
+	t.Logf("gitlab: %d/%d equal after normalisation", n, n)
+	require.Equal(t, 4, n)
+}
+
 var _ = json.Marshal
-var _ = regexp.MustCompile

@@ -40,10 +40,13 @@ func isEmptyQuote(s string) bool {
 func isASCIILetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
 
 // delimiterRunes are the characters a separator line is made of.
-const delimiterRunes = "-_,=+~#*ᐧ—"
+const delimiterRunes = "-_,=+~#*ᐧ"
 
-// isDelimiter reports a separator line ("--", "_____", "=====", "—"). A lone
-// "-", "*", "+" or "#" is a list bullet or a heading mark, not a separator.
+// isDelimiter reports a separator line ("--", "_____", "=====", "***"). A
+// lone "-", "*", "+" or "#" is a list bullet or a heading mark, not a
+// separator. Lines of em dashes ("—", "—————") are typographic rules people
+// put in their own signature, so they are text: codev keeps the sender's
+// words when in doubt, and only ASCII rules and Outlook's underscores cut.
 func isDelimiter(s string) bool {
 	t := strings.Trim(s, " \t")
 	if t == "" {
@@ -71,7 +74,8 @@ type sigRule struct {
 
 var sigRules = []sigRule{
 	// English
-	{prefix: "sent from "}, {prefix: "sent via "}, {prefix: "sent with "}, {prefix: "sent by "},
+	{prefix: "sent from "}, {prefix: "sent via "}, {prefix: "sent with "},
+	{prefix: "sent by ", ok: func(l string) bool { return wordCount(l) <= 4 }},
 	{prefix: "sent using "}, {prefix: "get outlook for "},
 	{prefix: "from my ", ok: func(l string) bool { return wordCount(l) <= 4 }},
 	// French
@@ -91,6 +95,15 @@ var sigRules = []sigRule{
 }
 
 var reMarkdownLink = regexp.MustCompile(`\[([^\]]+)\]\([^)]+\)`)
+
+// isFooterEnd reports a footer line that ends the sender's text: mobile
+// clients append their footer after what was typed, so what follows it is
+// the quoted message even when no attribution introduces it. Long lines are
+// only removed, not cut at, in case a sentence looks like a footer.
+func isFooterEnd(s string) bool {
+	t := strings.TrimSpace(s)
+	return runeCount(t) <= 80 && wordCount(t) <= 10
+}
 
 // isSignature reports a mobile or webmail footer ("Envoyé de mon iPhone",
 // "Sent from my …", "Get Outlook for iOS"). These are removed wherever they
@@ -127,7 +140,7 @@ func isSignature(s string) bool {
 // required where a date is expected, so that prose such as "On Monday he
 // said:" is not taken for an attribution.
 const (
-	attribStarts = `(?:(?:on|at|le|am|op|il|em|el|dnia|dňa|w\s+dniu|den|på|vào|dne|in\s+message)\s+|在\s*)`
+	attribStarts = `(?:(?:on|at|le|am|op|il|em|el|dnia|dňa|w\s+dniu|den|på|vào|dne|in\s+message|in\s+data)\s+|在\s*)`
 	attribVerbs  = `(?:wrote|writes|says|said|sent|a\s+écrit|a\s+ecrit|nous\s+a\s+dit|geschrieben|schrieben\s+sie|het\s+volgende\s+geschreven|schreef[^:]*|schrieb[^:]*|ha\s+scritto|napisał(?:\(a\))?|napisała|escreveu|escribió|skrev|kirjoitti|đã\s+viết|写道|написал(?:\(а\))?|пише|napsal(?:\(a\))?)`
 )
 

@@ -307,8 +307,9 @@ func (t *trimmer) cut() (kept []int, whole bool) {
 	return idx, false
 }
 
-// cutDelimiters handles separator lines. "-- " always starts a signature
-// and is cut with what follows; another separator is cut unless the text
+// cutDelimiters handles separator lines and footers. "-- " always starts a
+// signature and is cut with what follows, and so is a mobile footer after
+// the sender's text; another separator is cut unless the text
 // after it goes on and only later reaches someone else's message (then it
 // is a separator inside the reply). Separators before any text are dropped.
 func (t *trimmer) cutDelimiters(idx []int) []int {
@@ -318,17 +319,35 @@ func (t *trimmer) cutDelimiters(idx []int) []int {
 		switch l.lab {
 		case labText:
 			sawText = true
+		case labSig:
+			if sawText && isFooterEnd(t.norm[l.first]) {
+				return idx[:k]
+			}
 		case labDelim:
 			if !sawText {
 				continue
 			}
-			if isSigDelimiter(t.phys[l.first]) || !t.replyContinues(idx, k) {
+			if isSigDelimiter(t.phys[l.first]) {
 				return idx[:k]
 			}
-			l.lab = labText
+			if t.isUnderline(idx, k) || t.replyContinues(idx, k) {
+				l.lab = labText
+				continue
+			}
+			return idx[:k]
 		}
 	}
 	return t.remove(idx, labDelim)
+}
+
+// isUnderline reports a rule drawn right under a line of text and followed
+// by more text: a Markdown heading underline or a table rule ("Service
+// Date\n-------\nRegistration …"), part of the sender's text.
+func (t *trimmer) isUnderline(idx []int, k int) bool {
+	if k == 0 || k+1 >= len(idx) || t.lines[idx[k-1]].lab != labText {
+		return false
+	}
+	return t.lines[idx[k+1]].lab == labText
 }
 
 // replyContinues reports whether, after the separator at k, the sender's
@@ -363,9 +382,11 @@ func (t *trimmer) remove(idx []int, lab byte) []int {
 	return out
 }
 
-// tinyForwardIntro reports a forward introduced by a word or three ("FYI",
-// « Pour info ») at the embedded marker after position at: the forwarded
-// message is what the sender means to send, so nothing is cut.
+// tinyForwardIntro reports a forward whose short introduction points at
+// it: "FYI", « Pour info », "See the forwarded message below" (three words
+// or fewer, or up to thirty words with a pointer such as "below" or
+// « ci-dessous »). The forwarded message is then what the sender means to
+// send, so nothing is cut. A longer note of the sender's own stays alone.
 func (t *trimmer) tinyForwardIntro(idx []int, pat []byte, at int) bool {
 	b := at + 1
 	for b < len(pat) && pat[b] == labEmpty {
@@ -374,13 +395,29 @@ func (t *trimmer) tinyForwardIntro(idx []int, pat []byte, at int) bool {
 	if b >= len(pat) || pat[b] != labEmbedded || !isForwardMarker(t.norm[t.lines[idx[b]].first]) {
 		return false
 	}
-	words := 0
+	words, pointer := 0, false
 	for k := 0; k <= at; k++ {
 		if pat[k] == labText {
-			words += wordCount(t.text(idx[k]))
+			s := t.text(idx[k])
+			words += wordCount(s)
+			pointer = pointer || pointsAtForward(s)
 		}
 	}
-	return words >= 1 && words <= 3
+	return words >= 1 && (words <= 3 || pointer && words <= 30)
+}
+
+// forwardPointers are phrases by which a sender points at a forwarded
+// message as the content.
+var forwardPointers = []string{"below", "beneath", "ci-dessous", "ci-après", "dessous", "fyi",
+	"pour info", "pour information", "for your information", "unten", "hieronder", "abajo", "sotto"}
+
+func pointsAtForward(s string) bool {
+	for _, p := range forwardPointers {
+		if containsFold(s, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // cutQuoteKeepSignOff handles an attribution followed by a quote and then

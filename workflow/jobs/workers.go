@@ -70,10 +70,14 @@ func Workers(svc Service) *river.Workers {
 }
 
 // Config returns the River configuration codev runs with: the workers, the
-// default queue, and the periodic reconciler. A clock other than the system
-// clock is given to River too, so that scheduled jobs follow the dev clock.
-func Config(svc Service, clock workflow.Clock, every time.Duration) *river.Config {
-	cfg := &river.Config{
+// default queue, and the periodic reconciler.
+//
+// River keeps the real clock even when the service runs on a test or dev
+// clock: every codev job is meant to run as soon as it is inserted, and what
+// is due is decided by the service's clock inside Reconcile, so River never
+// needs to know the domain's time.
+func Config(svc Service, every time.Duration) *river.Config {
+	return &river.Config{
 		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 10}},
 		Workers: Workers(svc),
 		PeriodicJobs: []*river.PeriodicJob{
@@ -82,18 +86,4 @@ func Config(svc Service, clock workflow.Clock, every time.Duration) *river.Confi
 				&river.PeriodicJobOpts{RunOnStart: true}),
 		},
 	}
-	if _, real := clock.(workflow.SystemClock); !real && clock != nil {
-		cfg.Test.Time = timeStub{clock}
-	}
-	return cfg
-}
-
-// timeStub adapts a workflow.Clock to River's rivertype.TimeGenerator.
-type timeStub struct{ clock workflow.Clock }
-
-func (t timeStub) Now() time.Time { return t.clock.Now() }
-
-func (t timeStub) NowOrNil() *time.Time {
-	now := t.clock.Now()
-	return &now
 }

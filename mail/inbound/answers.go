@@ -1,0 +1,244 @@
+package inbound
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// maxQuestion bounds question numbers when the questionnaire size is not
+// known: numbers above it are list items or years, not questions.
+const maxQuestion = 99
+
+var (
+	// A quoted question of codev's questionnaire: "> 1. Question text".
+	reQuotedQuestion = regexp.MustCompile(`^>[>\s]*(\d{1,2})\s*[.)]\s+\S`)
+	// A top-posted answer: "1. …", "1) …", "1 - …", "1 : …", "Q1 : …",
+	// "Question 1 : …", « Réponse 1 : … ».
+	reNumbered = regexp.MustCompile(`(?i)^\s*(?:(?:q|question|r|réponse|reponse|answer)\s*)?(\d{1,2})\s*(?:[.)]|\s[-–]|:)(?:\s+(.*)|$)`)
+)
+
+// ExtractAnswers maps question numbers to answers in a reply body. codev's
+// questionnaires number their questions ("1. Question"), and participants
+// answer in two ways, both handled:
+//
+//   - inline, under each quoted question: the unquoted lines after a quoted
+//     "> N. …" line, up to the next quoted line, answer N;
+//   - on top: lines "1. …", "1) …", "1 - …", "Q1 : …" in the reply text,
+//     each answer running until the next number. A number only starts a
+//     new answer when it is higher than the current one, so a numbered
+//     list inside an answer stays in that answer.
+//
+// Inline answers win when there are any. Multi-line answers are kept;
+// mobile footers and signatures are removed, and a sign-off paragraph
+// after the last answer (« Cordialement, Marie ») is dropped. The result
+// is empty, not nil, when nothing is found.
+func ExtractAnswers(body string) map[int]string {
+	return extractAnswers(body, 0)
+}
+
+func extractAnswers(body string, questions int) map[int]string {
+	limit := maxQuestion
+	if questions > 0 {
+		limit = questions
+	}
+	lines := splitLines(body)
+	if len(lines) > DefaultMaxLines*4 {
+		lines = lines[:DefaultMaxLines*4]
+	}
+	if a := inlineAnswers(lines, limit); len(a) > 0 {
+		return a
+	}
+	return topAnswers(splitLines(Trim(body)), limit)
+}
+
+// inlineAnswers reads answers written under quoted questions.
+func inlineAnswers(lines []string, limit int) map[int]string {
+	out := map[int]string{}
+	cur, inAnswer := 0, false
+	var buf []string
+	flush := func() {
+		if cur > 0 && len(buf) > 0 {
+			if a := cleanAnswer(strings.Join(buf, "\n")); a != "" {
+				out[cur] = a
+			}
+		}
+		buf = buf[:0]
+	}
+	for _, l := range lines {
+		n := normLine(l)
+		if isQuote(n) {
+			if inAnswer {
+				flush()
+				cur, inAnswer = 0, false
+			}
+			if m := reQuotedQuestion.FindStringSubmatch(strings.TrimLeft(n, " \t")); m != nil {
+				if q, _ := strconv.Atoi(m[1]); q >= 1 && q <= limit {
+					cur = q
+				}
+			}
+			continue
+		}
+		if cur == 0 {
+			continue
+		}
+		if !inAnswer && isBlank(n) {
+			continue
+		}
+		inAnswer = true
+		buf = append(buf, l)
+	}
+	flush()
+	return out
+}
+
+// topAnswers reads numbered answers from the reply text.
+func topAnswers(lines []string, limit int) map[int]string {
+	out := map[int]string{}
+	cur := 0
+	var buf []string
+	flush := func() {
+		if cur > 0 {
+			if a := cleanAnswer(strings.Join(buf, "\n")); a != "" {
+				out[cur] = a
+			}
+		}
+		buf = buf[:0]
+	}
+	for _, l := range lines {
+		if m := reNumbered.FindStringSubmatch(normLine(l)); m != nil {
+			if q, _ := strconv.Atoi(m[1]); q > cur && q <= limit {
+				flush()
+				cur = q
+				if m[2] != "" {
+					buf = append(buf, m[2])
+				}
+				continue
+			}
+		}
+		if cur > 0 {
+			buf = append(buf, l)
+		}
+	}
+	flush()
+	dropSignOff(out, cur)
+	return out
+}
+
+// cleanAnswer trims an answer and removes footers and signatures.
+func cleanAnswer(s string) string {
+	return strings.TrimSpace(Trim(s))
+}
+
+// dropSignOff removes a trailing sign-off paragraph from the last answer.
+func dropSignOff(out map[int]string, last int) {
+	a, ok := out[last]
+	if !ok {
+		return
+	}
+	paras := strings.Split(a, "\n\n")
+	if len(paras) < 2 {
+		return
+	}
+	p := paras[len(paras)-1]
+	if isSignOff(p) && strings.Count(p, "\n") < 3 {
+		out[last] = strings.TrimSpace(strings.Join(paras[:len(paras)-1], "\n\n"))
+	}
+}
+
+var (
+	// A line that is only a rating: "4", "4/5", "4 sur 5", "Note : 4",
+	// "note: 4 sur 5", "Score: 4", "4 étoiles".
+	reRatingLine = regexp.MustCompile(`(?i)^(?:(?:ma\s+)?(?:note|notation|score|rating|évaluation|evaluation|grade)\s*[:=]?\s*)?([0-9]+)(?:\s*(?:/|sur|out\s+of|of|on)\s*([0-9]+))?\s*(?:étoiles?|etoiles?|stars?|points?|pts)?\s*[.!]?$`)
+	// A rating inside a sentence: "je dirais 4/5", "note : 4", "4 sur 5".
+	reRatingInText = regexp.MustCompile(`(?i)(?:\b(?:note|score|rating)\s*[:=]\s*([0-9]+)(?:\s*(?:/|sur|out\s+of)\s*([0-9]+))?|\b([0-9]+)\s*(?:/|sur|out\s+of)\s*([0-9]+)\b)`)
+)
+
+// ParseRating reads a 1–5 rating from an answer: "4", "4/5", "Note : 4",
+// "note: 4 sur 5", "4 sur 5", "Score: 4", "★★★★☆", or a sentence with one
+// explicit "4/5". It returns nil when the value is out of range, on
+// another scale ("4/10"), a decimal, or when the text holds more than one
+// candidate value (« 3 ou 4 », "3-4").
+func ParseRating(s string) *int {
+	var vals []int
+	for _, l := range splitLines(s) {
+		l = strings.TrimSpace(normLine(l))
+		if l == "" {
+			continue
+		}
+		if v, ok := starRating(l); ok {
+			vals = append(vals, v)
+			continue
+		}
+		if m := reRatingLine.FindStringSubmatch(l); m != nil {
+			vals = append(vals, ratingValue(m[1], m[2]))
+		}
+	}
+	if len(vals) == 0 {
+		for _, m := range reRatingInText.FindAllStringSubmatch(s, 5) {
+			if m[1] != "" {
+				vals = append(vals, ratingValue(m[1], m[2]))
+			} else {
+				vals = append(vals, ratingValue(m[3], m[4]))
+			}
+		}
+	}
+	return agreedRating(vals)
+}
+
+// explicitRating finds a rating in free reply text: only labelled lines
+// ("Note : 4") or explicit scales ("4/5", "4 sur 5") count, never a bare
+// number.
+func explicitRating(text string) *int {
+	var vals []int
+	for _, l := range splitLines(text) {
+		l = strings.TrimSpace(normLine(l))
+		if m := reRatingLine.FindStringSubmatch(l); m != nil && (m[2] != "" || !startsWithDigit(l)) {
+			vals = append(vals, ratingValue(m[1], m[2]))
+		}
+	}
+	return agreedRating(vals)
+}
+
+func startsWithDigit(s string) bool { return s != "" && s[0] >= '0' && s[0] <= '9' }
+
+// ratingValue returns the value on the 1–5 scale, or 0 when invalid.
+func ratingValue(v, scale string) int {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > 5 {
+		return 0
+	}
+	if scale != "" && scale != "5" {
+		return 0
+	}
+	return n
+}
+
+// starRating reads "★★★★☆" (black stars count).
+func starRating(l string) (int, bool) {
+	n := 0
+	for _, r := range l {
+		switch r {
+		case '★':
+			n++
+		case '☆', ' ':
+		default:
+			return 0, false
+		}
+	}
+	return n, n >= 1 && n <= 5
+}
+
+// agreedRating returns the value when all candidates agree and are valid.
+func agreedRating(vals []int) *int {
+	if len(vals) == 0 {
+		return nil
+	}
+	v := vals[0]
+	for _, x := range vals {
+		if x != v || x == 0 {
+			return nil
+		}
+	}
+	return &v
+}

@@ -1,0 +1,307 @@
+package inbound
+
+import (
+	"strconv"
+	"strings"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// maxHTMLDepth bounds the recursion over the DOM; deeper content is
+// rendered as flat text.
+const maxHTMLDepth = 400
+
+// HTMLToText renders an HTML body as plain text for the trimmer (INTEROP.md
+// §3.5): block elements and <br> become line breaks, list items "- " or
+// "1. ", table cells are separated by tabs, links read "text (url)",
+// blockquotes become "> " lines (nested ones "> > "), and script, style and
+// hidden elements are dropped. The quote containers of mail clients are
+// rendered as quoted text so that Trim cuts them: Gmail's div.gmail_quote
+// (unless the sender answered inside it), its attribution div.gmail_attr,
+// Thunderbird's div.moz-cite-prefix, Yahoo's div.yahoo_quoted, and
+// Outlook's #divRplyFwdMsg together with everything after it.
+func HTMLToText(s string) string {
+	doc, err := html.Parse(strings.NewReader(s))
+	if err != nil {
+		return ""
+	}
+	w := &textWriter{}
+	r := &htmlRenderer{}
+	r.children(w, doc, 0)
+	return w.finish()
+}
+
+// htmlRenderer walks the DOM; list counters live on the stack of calls.
+type htmlRenderer struct{}
+
+// skipped are elements whose content is never text.
+var skipped = map[atom.Atom]bool{
+	atom.Head: true, atom.Script: true, atom.Style: true, atom.Title: true, atom.Meta: true,
+	atom.Link: true, atom.Noscript: true, atom.Template: true, atom.Svg: true, atom.Math: true,
+	atom.Object: true, atom.Iframe: true, atom.Select: true, atom.Button: true,
+}
+
+// blockNewlines is the separation a block element asks for: 1 for a line
+// break, 2 for a paragraph.
+var blockNewlines = map[atom.Atom]int{
+	atom.Div: 1, atom.Li: 1, atom.Tr: 1, atom.Dt: 1, atom.Dd: 1, atom.Section: 1, atom.Article: 1,
+	atom.Header: 1, atom.Footer: 1, atom.Nav: 1, atom.Aside: 1, atom.Main: 1, atom.Figure: 1,
+	atom.Figcaption: 1, atom.Address: 1, atom.Center: 1, atom.Form: 1, atom.Fieldset: 1,
+	atom.Details: 1, atom.Summary: 1, atom.Caption: 1, atom.Table: 1, atom.Ul: 1, atom.Ol: 1, atom.Dl: 1,
+	atom.P: 2, atom.H1: 2, atom.H2: 2, atom.H3: 2, atom.H4: 2, atom.H5: 2, atom.H6: 2, atom.Pre: 2,
+	atom.Hr: 2, atom.Blockquote: 1,
+}
+
+func (r *htmlRenderer) children(w *textWriter, n *html.Node, depth int) {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		r.node(w, c, depth+1)
+	}
+}
+
+func (r *htmlRenderer) node(w *textWriter, n *html.Node, depth int) {
+	switch n.Type {
+	case html.TextNode:
+		w.text(n.Data)
+		return
+	case html.DocumentNode:
+		r.children(w, n, depth)
+		return
+	case html.ElementNode:
+	default:
+		return
+	}
+	if skipped[n.DataAtom] || isHidden(n) {
+		return
+	}
+	if depth > maxHTMLDepth {
+		w.text(flatText(n))
+		return
+	}
+	id := attr(n, "id")
+	if id == "divRplyFwdMsg" || id == "x_divRplyFwdMsg" || id == "mail-editor-reference-message-container" {
+		w.quoteRest()
+	}
+	if r.quoted(n) {
+		r.quote(w, n, depth)
+		return
+	}
+	nl := blockNewlines[n.DataAtom]
+	if n.DataAtom == atom.P && strings.Contains(attr(n, "class"), "MsoNormal") {
+		nl = 1 // Outlook's paragraphs have no margin: they are lines.
+	}
+	if nl > 0 {
+		w.block(nl)
+	}
+	r.element(w, n, depth)
+	if nl > 0 {
+		w.block(nl)
+	}
+}
+
+// element renders the content of one element.
+func (r *htmlRenderer) element(w *textWriter, n *html.Node, depth int) {
+	switch n.DataAtom {
+	case atom.Br:
+		w.newline()
+	case atom.Img:
+		if alt := strings.TrimSpace(attr(n, "alt")); alt != "" {
+			w.text("[image: " + alt + "]")
+		}
+	case atom.A:
+		r.link(w, n, depth)
+	case atom.Pre:
+		w.pre++
+		r.children(w, n, depth)
+		w.pre--
+	case atom.Ul, atom.Ol:
+		r.list(w, n, depth)
+	case atom.Td, atom.Th:
+		if n.PrevSibling != nil && hasPrevCell(n) {
+			w.cell()
+		}
+		r.children(w, n, depth)
+	default:
+		r.children(w, n, depth)
+	}
+}
+
+// quoted reports the elements rendered as quoted text.
+func (r *htmlRenderer) quoted(n *html.Node) bool {
+	switch {
+	case n.DataAtom == atom.Blockquote:
+		// A blockquote citing a web page is the sender's own quotation, not
+		// quoted mail (mail clients cite with type=cite or mid: URLs).
+		cite := strings.ToLower(attr(n, "cite"))
+		return !(strings.HasPrefix(cite, "http://") || strings.HasPrefix(cite, "https://"))
+	case hasClass(n, "gmail_attr"), hasClass(n, "moz-cite-prefix"), hasClass(n, "yahoo_quoted"):
+		return true
+	case hasClass(n, "gmail_quote") && n.DataAtom != atom.Blockquote:
+		return !hasInlineReply(n)
+	}
+	return false
+}
+
+// quote renders n into its own writer and adds it with "> " prefixes.
+func (r *htmlRenderer) quote(w *textWriter, n *html.Node, depth int) {
+	inner := &textWriter{}
+	r.children(inner, n, depth)
+	text := inner.finish()
+	w.block(1)
+	if text == "" {
+		return
+	}
+	for i, l := range strings.Split(text, "\n") {
+		if i > 0 {
+			w.newline()
+		}
+		if l == "" {
+			w.raw(">")
+		} else if strings.HasPrefix(l, ">") {
+			w.raw(">" + l)
+		} else {
+			w.raw("> " + l)
+		}
+	}
+	w.block(1)
+}
+
+// link renders "text (url)"; mailto links and links whose text is the URL
+// render as their text.
+func (r *htmlRenderer) link(w *textWriter, n *html.Node, depth int) {
+	href := strings.TrimSpace(attr(n, "href"))
+	text := strings.TrimSpace(flatText(n))
+	r.children(w, n, depth)
+	low := strings.ToLower(href)
+	switch {
+	case href == "" || strings.HasPrefix(low, "mailto:") || strings.HasPrefix(low, "#") ||
+		strings.HasPrefix(low, "javascript:") || strings.HasPrefix(low, "cid:"):
+		if text == "" && strings.HasPrefix(low, "mailto:") {
+			w.text(href[len("mailto:"):])
+		}
+	case text == "":
+		w.text(href)
+	case text != href && strings.TrimSuffix(text, "/") != strings.TrimSuffix(href, "/") &&
+		!strings.HasSuffix(href, text):
+		w.text(" (" + href + ")")
+	}
+}
+
+// list renders ul and ol items with "- " or "N. " markers.
+func (r *htmlRenderer) list(w *textWriter, n *html.Node, depth int) {
+	num := 1
+	if s, err := strconv.Atoi(attr(n, "start")); err == nil {
+		num = s
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type != html.ElementNode || c.DataAtom != atom.Li {
+			r.node(w, c, depth+1)
+			continue
+		}
+		w.block(1)
+		marker := "- "
+		if n.DataAtom == atom.Ol {
+			marker = strconv.Itoa(num) + ". "
+			num++
+		}
+		w.raw(strings.Repeat("  ", w.listDepth) + marker)
+		w.listDepth++
+		r.children(w, c, depth+1)
+		w.listDepth--
+		w.block(1)
+	}
+}
+
+// hasInlineReply reports text written after a blockquote inside a Gmail
+// quote container and outside any blockquote: the sender answered inline.
+func hasInlineReply(n *html.Node) bool {
+	seenQuote := false
+	var walk func(*html.Node, bool, int) bool
+	walk = func(c *html.Node, inQuote bool, depth int) bool {
+		if depth > maxHTMLDepth {
+			return false
+		}
+		for ; c != nil; c = c.NextSibling {
+			switch {
+			case c.Type == html.TextNode:
+				if seenQuote && !inQuote && strings.TrimSpace(strings.ReplaceAll(c.Data, "\u00a0", " ")) != "" {
+					return true
+				}
+			case c.Type == html.ElementNode && c.DataAtom == atom.Blockquote:
+				if walk(c.FirstChild, true, depth+1) {
+					return true
+				}
+				if !inQuote {
+					seenQuote = true
+				}
+			case c.Type == html.ElementNode:
+				if walk(c.FirstChild, inQuote, depth+1) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	return walk(n.FirstChild, false, 0)
+}
+
+func hasPrevCell(n *html.Node) bool {
+	for p := n.PrevSibling; p != nil; p = p.PrevSibling {
+		if p.Type == html.ElementNode && (p.DataAtom == atom.Td || p.DataAtom == atom.Th) {
+			return true
+		}
+	}
+	return false
+}
+
+func attr(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+func hasClass(n *html.Node, class string) bool {
+	for _, c := range strings.Fields(attr(n, "class")) {
+		if c == class {
+			return true
+		}
+	}
+	return false
+}
+
+// isHidden reports style="display:none" (preheaders, tracking blocks).
+func isHidden(n *html.Node) bool {
+	s := attr(n, "style")
+	if s == "" {
+		return false
+	}
+	s = strings.ToLower(strings.ReplaceAll(s, " ", ""))
+	return strings.Contains(s, "display:none")
+}
+
+// flatText is the concatenated text of n's subtree, without structure.
+// The walk is iterative: hostile nesting cannot exhaust the stack.
+func flatText(n *html.Node) string {
+	var b strings.Builder
+	c := n.FirstChild
+	for c != nil {
+		if c.Type == html.TextNode {
+			b.WriteString(c.Data)
+		}
+		if c.Type == html.ElementNode && !skipped[c.DataAtom] && c.FirstChild != nil {
+			c = c.FirstChild
+			continue
+		}
+		for c != nil && c != n && c.NextSibling == nil {
+			c = c.Parent
+		}
+		if c == nil || c == n {
+			break
+		}
+		c = c.NextSibling
+	}
+	return b.String()
+}
