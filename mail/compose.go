@@ -237,17 +237,20 @@ func newHeader(fields ...field) message.Header {
 const foldWidth = 76
 
 // foldField formats "k: v" plus CRLF, folding at spaces so that lines stay
-// within foldWidth. A first word too long to follow the field name starts on
-// a continuation line. Unfolding (removing each CRLF) gives back "k: v"
-// exactly. A single word longer than a line is left whole; Compose's final
+// within foldWidth. Unfolding (removing each CRLF) gives back "k: v"
+// exactly. In structured fields a first word too long to follow the field
+// name starts on a continuation line; in Subject it stays, because some
+// parsers (Python's email) keep the leading space of an unstructured value
+// that starts on a continuation line (encodeSubject sizes its first word to
+// fit instead). A word longer than a line is left whole; Compose's final
 // check rejects it if it breaks the 998-octet limit.
 func foldField(k, v string) []byte {
 	b := make([]byte, 0, len(k)+len(v)+8)
 	b = append(b, k...)
 	b = append(b, ':')
 	lineLen := len(b)
-	for _, w := range strings.Split(v, " ") {
-		if len(w) > 0 && lineLen+1+len(w) > foldWidth {
+	for i, w := range strings.Split(v, " ") {
+		if len(w) > 0 && lineLen+1+len(w) > foldWidth && (i > 0 || k != "Subject") {
 			b = append(b, "\r\n"...)
 			lineLen = 0
 		}

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"mime"
 	"os"
 	"path/filepath"
 	"strings"
@@ -42,8 +43,8 @@ var inviteICS = []byte(strings.Join([]string{
 	"URL:https://visio.example.org/g42",
 	"DESCRIPTION:Séance 3 du groupe 42. Lien : https://visio.example.org/g42",
 	"ORGANIZER;CN=Groupe 42:mailto:codev+s-k7q3m2@example.org",
-	"ATTENDEE;CN=Hélène Dupré;CUTYPE=INDIVIDUAL;ROLE=REQ-PARTICIPANT;PARTSTAT=NE",
-	" EDS-ACTION;RSVP=TRUE:mailto:helene.dupre@example.net",
+	"ATTENDEE;CN=Hélène Dupré;CUTYPE=INDIVIDUAL;ROLE=REQ-PARTICIPANT;PARTST",
+	" AT=NEEDS-ACTION;RSVP=TRUE:mailto:helene.dupre@example.net",
 	"END:VEVENT",
 	"END:VCALENDAR",
 	"",
@@ -308,6 +309,43 @@ func TestComposeLineLengths(t *testing.T) {
 	require.Equal(t, crlf(m.Text), string(root.children[0].children[0].body))
 }
 
+func TestEncodeSubject(t *testing.T) {
+	t.Parallel()
+
+	tests := []struct {
+		name    string
+		subject string
+		encoded bool
+	}{
+		{"ASCII", "Invitation: session 3", false},
+		{"ASCIILong", strings.Repeat("Reminder about the next session ", 5), false},
+		{"French", "Invitation : séance 3 du groupe 42, jeudi 12 mars à 18 h", true},
+		{"FrenchLong", strings.Repeat("Répondez à « la question » ", 8), true},
+		{"Emoji", strings.Repeat("🗓️ séance ", 12), true},
+		{"LooksEncoded", "=?utf-8?q?caf=C3=A9?=", true},
+		{"Tab", "a\tb", true},
+	}
+	dec := new(mime.WordDecoder)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			v := encodeSubject(tt.subject)
+			require.Equal(t, tt.encoded, v != tt.subject)
+			folded := string(foldField("Subject", v))
+			lines := strings.Split(strings.TrimSuffix(folded, "\r\n"), "\r\n")
+			require.True(t, strings.HasPrefix(lines[0], "Subject: ") && lines[0] != "Subject: ", "value starts on the first line: %q", lines[0])
+			for _, line := range lines {
+				require.LessOrEqual(t, len(line), foldWidth, "%q", line)
+			}
+			unfolded := strings.TrimPrefix(strings.ReplaceAll(strings.TrimSuffix(folded, "\r\n"), "\r\n", ""), "Subject: ")
+			require.Equal(t, v, unfolded)
+			decoded, err := dec.DecodeHeader(unfolded)
+			require.NoError(t, err)
+			require.Equal(t, tt.subject, decoded)
+		})
+	}
+}
+
 func TestComposeRejects(t *testing.T) {
 	t.Parallel()
 
@@ -322,6 +360,8 @@ func TestComposeRejects(t *testing.T) {
 		{"SubjectCRLF", func(m *Message) { m.Subject = "Hello\r\nBcc: victim@example.com" }, "Subject contains control character"},
 		{"SubjectLF", func(m *Message) { m.Subject = "Hello\nBcc: victim@example.com" }, "Subject contains control character"},
 		{"SubjectEmpty", func(m *Message) { m.Subject = "" }, "Subject is empty"},
+		{"SubjectUnfoldable", func(m *Message) { m.Subject = strings.Repeat("x", 1200) }, "more than 998"},
+		{"NameUnfoldable", func(m *Message) { m.To[0].Name = strings.Repeat("x", 1200) }, "more than 998"},
 		{"FromNameCR", func(m *Message) { m.From.Name = "Groupe\r42" }, "From name contains control character"},
 		{"FromEmailInjection", func(m *Message) { m.From.Email = "a@example.org\r\nBcc: b@example.com" }, "From address contains control character"},
 		{"FromEmpty", func(m *Message) { m.From.Email = "" }, "From address is empty"},

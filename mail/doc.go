@@ -15,6 +15,8 @@
 // caller whether a retry can help ([IsPermanent]). The SMTP protocol itself
 // is spoken by go-mail's smtp package.
 //
-// The package is named like net/mail and go-mail; import go-mail as gomail
-// next to it (STYLE.md §1).
+// The package shares its name with net/mail (imported here as netmail) and
+// with go-mail's root package (to import as gomail, STYLE.md §1). Only
+// go-mail's smtp subpackage is used, under its own name, which clashes with
+// nothing here.
 package mail

@@ -15,7 +15,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"sync/atomic"
+	"sync"
 	"time"
 
 	"github.com/wneessen/go-mail/smtp"
@@ -59,8 +59,8 @@ type SMTPConfig struct {
 	URL string
 	// Helo is the EHLO name; default "localhost".
 	Helo string
-	// PoolSize is how many connections are kept open and how many Sends
-	// run at once; default 2.
+	// PoolSize caps both the connections kept open and the Sends in
+	// progress (others wait, honouring their context); default 2.
 	PoolSize int
 	// Timeout bounds the dial and each SMTP command; default 30s.
 	Timeout time.Duration
@@ -93,10 +93,12 @@ type Sender struct {
 	sleepFunc func(ctx context.Context, d time.Duration) error
 	logger    *slog.Logger
 
-	// slots holds PoolSize entries, each an idle connection or nil for a
-	// connection not dialed yet. Taking an entry is the right to send.
-	slots  chan *conn
-	closed atomic.Bool
+	// sem holds a token per Send in progress, at most PoolSize.
+	sem chan struct{}
+
+	mu     sync.Mutex
+	idle   []*conn // most recently used last, so a quiet sender keeps one warm connection
+	closed bool
 }
 
 // NewSender validates cfg and returns a Sender. It does not dial: use Check
@@ -128,11 +130,7 @@ func NewSender(cfg *SMTPConfig, logger *slog.Logger) (*Sender, error) {
 	}
 	s.tlsConfig.ServerName = cmp.Or(s.tlsConfig.ServerName, s.host)
 	s.tlsConfig.MinVersion = cmp.Or(s.tlsConfig.MinVersion, tls.VersionTLS12)
-	poolSize := cmp.Or(max(cfg.PoolSize, 0), defaultPoolSize)
-	s.slots = make(chan *conn, poolSize)
-	for range poolSize {
-		s.slots <- nil
-	}
+	s.sem = make(chan struct{}, cmp.Or(max(cfg.PoolSize, 0), defaultPoolSize))
 	return s, nil
 }
 
@@ -181,7 +179,7 @@ func (s *Sender) Send(ctx context.Context, from string, to []string, raw []byte)
 	if err := checkEnvelope(from, to, raw); err != nil {
 		return err
 	}
-	if s.closed.Load() {
+	if s.isClosed() {
 		return ErrSenderClosed
 	}
 	msgID := messageIDOf(raw)
@@ -215,14 +213,13 @@ func (s *Sender) logRetry(ctx context.Context, msgID string, attempt int, delay 
 
 // attempt runs one SMTP transaction on a pooled connection.
 func (s *Sender) attempt(ctx context.Context, from string, to []string, raw []byte) error {
-	var c *conn
 	select {
-	case c = <-s.slots:
+	case s.sem <- struct{}{}:
 	case <-ctx.Done():
 		return &SendError{Op: "pool", Err: ctx.Err()}
 	}
+	c, err := s.ready(ctx, s.takeIdle())
 	defer func() { s.release(c) }()
-	c, err := s.ready(ctx, c)
 	if err != nil {
 		return err
 	}
@@ -231,15 +228,30 @@ func (s *Sender) attempt(ctx context.Context, from string, to []string, raw []by
 	return err
 }
 
-// ready returns c after an RSET proves it alive and clears any transaction
-// left by a failed send, or a new connection when c is missing, idle too
-// long or broken: a broken pooled connection is re-dialed once, without
-// counting as a retry.
-func (s *Sender) ready(ctx context.Context, c *conn) (*conn, error) {
-	if c != nil && time.Since(c.lastUsed) > maxIdle {
-		c.close(s.timeout)
-		c = nil
+// takeIdle returns the most recently used idle connection, or nil, and
+// closes those idle longer than maxIdle.
+func (s *Sender) takeIdle() *conn {
+	s.mu.Lock()
+	var expired []*conn
+	for len(s.idle) > 0 && time.Since(s.idle[0].lastUsed) > maxIdle {
+		expired = append(expired, s.idle[0])
+		s.idle = s.idle[1:]
 	}
+	var c *conn
+	if n := len(s.idle); n > 0 {
+		c, s.idle = s.idle[n-1], s.idle[:n-1]
+	}
+	s.mu.Unlock()
+	for _, e := range expired {
+		e.close(s.timeout)
+	}
+	return c
+}
+
+// ready returns c after an RSET proves it alive and clears any transaction
+// left by a failed send, or a new connection when c is nil or broken: a
+// broken pooled connection is re-dialed once, without counting as a retry.
+func (s *Sender) ready(ctx context.Context, c *conn) (*conn, error) {
 	if c != nil {
 		err := c.do(ctx, s.timeout, "rset", c.client.Reset)
 		if err == nil {
@@ -255,13 +267,28 @@ func (s *Sender) ready(ctx context.Context, c *conn) (*conn, error) {
 	return s.dial(ctx)
 }
 
-// release returns c's slot to the pool, closing c if it cannot be reused.
+// release returns c to the idle list, or closes it if it cannot be reused,
+// and frees the Send's pool token.
 func (s *Sender) release(c *conn) {
-	if c != nil && (c.broken || s.closed.Load()) {
-		c.close(s.timeout)
-		c = nil
+	defer func() { <-s.sem }()
+	if c == nil {
+		return
 	}
-	s.slots <- c
+	s.mu.Lock()
+	keep := !c.broken && !s.closed
+	if keep {
+		s.idle = append(s.idle, c)
+	}
+	s.mu.Unlock()
+	if !keep {
+		c.close(s.timeout)
+	}
+}
+
+func (s *Sender) isClosed() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.closed
 }
 
 // Check dials a new connection and runs EHLO, STARTTLS or TLS, and AUTH,
@@ -279,23 +306,12 @@ func (s *Sender) Check(ctx context.Context) error {
 // Close sends QUIT on idle connections and makes later Sends fail with
 // ErrSenderClosed. Sends in flight finish and close their connection.
 func (s *Sender) Close() error {
-	if s.closed.Swap(true) {
-		return nil
-	}
-	taken := 0
-	for done := false; !done; {
-		select {
-		case c := <-s.slots:
-			taken++
-			if c != nil {
-				c.close(s.timeout)
-			}
-		default:
-			done = true
-		}
-	}
-	for range taken {
-		s.slots <- nil
+	s.mu.Lock()
+	idle := s.idle
+	s.idle, s.closed = nil, true
+	s.mu.Unlock()
+	for _, c := range idle {
+		c.close(s.timeout)
 	}
 	return nil
 }
@@ -391,15 +407,13 @@ type conn struct {
 // longAgo is a deadline in the past: setting it makes blocked I/O return.
 var longAgo = time.Unix(1, 0)
 
-// do runs one protocol step fn under a deadline of timeout (or ctx's, if
-// sooner) and makes ctx's cancellation interrupt it, since go-mail's smtp
-// package does no I/O with a context. Errors become *SendError.
+// do runs one protocol step fn under a deadline of timeout and makes ctx's
+// end (cancellation or deadline) interrupt it, since go-mail's smtp package
+// does no I/O with a context. ctx's deadline is not copied to the
+// connection: the interruption then always comes after ctx.Err() is set, so
+// the error says why. Errors become *SendError.
 func (c *conn) do(ctx context.Context, timeout time.Duration, op string, fn func() error) error {
-	deadline := time.Now().Add(timeout)
-	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
-		deadline = d
-	}
-	if err := c.raw.SetDeadline(deadline); err != nil {
+	if err := c.raw.SetDeadline(time.Now().Add(timeout)); err != nil {
 		c.broken = true
 		return newSendError(op, err)
 	}

@@ -78,7 +78,13 @@ type testBundle struct {
 // point at the server, trust its certificate and record retry delays.
 func setup(t *testing.T, cfg SMTPConfig, opts ...smtptest.Option) *testBundle {
 	t.Helper()
-	b := &testBundle{server: smtptest.NewServer(t, opts...), sleeps: &sleepRecorder{}, logs: &logBuffer{}}
+	return setupWith(t, smtptest.NewServer(t, opts...), cfg)
+}
+
+// setupWith is setup for a server the test started itself.
+func setupWith(t *testing.T, server *smtptest.Server, cfg SMTPConfig) *testBundle {
+	t.Helper()
+	b := &testBundle{server: server, sleeps: &sleepRecorder{}, logs: &logBuffer{}}
 	cfg.URL = cmp.Or(cfg.URL, b.server.URL())
 	cfg.Timeout = cmp.Or(cfg.Timeout, 10*time.Second)
 	if cfg.TLSConfig == nil {
@@ -131,7 +137,7 @@ func TestSenderSend(t *testing.T) {
 			sent = append(sent, raw)
 		}
 		msgs := b.server.WaitFor(5, 5*time.Second)
-		require.Equal(t, 1, b.server.Connections())
+		require.Equal(t, 1, b.server.Connections(), b.logs.String())
 		for i, msg := range msgs {
 			require.Equal(t, envelopeFrom, msg.From)
 			require.Equal(t, []string{recipient}, msg.To)
@@ -445,7 +451,7 @@ func TestSenderAuth(t *testing.T) {
 	t.Run("WrongPassword", func(t *testing.T) {
 		t.Parallel()
 		server := smtptest.NewServer(t, smtptest.WithSTARTTLS(), smtptest.WithAuth("codev", "s3cret"))
-		b := setup(t, SMTPConfig{URL: "smtp://codev:wrong@" + server.Addr, TLSConfig: server.ClientTLSConfig()})
+		b := setupWith(t, server, SMTPConfig{URL: "smtp://codev:wrong@" + server.Addr})
 		err := b.sender.Check(ctx)
 		se := requireSendError(t, err, "auth", 535)
 		require.Equal(t, "5.7.8", se.Enhanced)
@@ -460,7 +466,7 @@ func TestSenderAuth(t *testing.T) {
 	t.Run("MissingCredentials", func(t *testing.T) {
 		t.Parallel()
 		server := smtptest.NewServer(t, smtptest.WithAuth("codev", "s3cret"))
-		b := setup(t, SMTPConfig{URL: "smtp://" + server.Addr})
+		b := setupWith(t, server, SMTPConfig{URL: "smtp://" + server.Addr})
 		err := b.send(ctx, t, "a@example.org")
 		requireSendError(t, err, "mail", 502)
 		require.False(t, IsPermanent(err), "a 5xx to MAIL FROM is a configuration problem")
@@ -519,7 +525,7 @@ func TestNewSender(t *testing.T) {
 		require.Equal(t, "localhost", s.helo)
 		require.Equal(t, defaultTimeout, s.timeout)
 		require.Equal(t, defaultRetries, s.retries)
-		require.Equal(t, defaultPoolSize, cap(s.slots))
+		require.Equal(t, defaultPoolSize, cap(s.sem))
 		require.Equal(t, uint16(tls.VersionTLS12), s.tlsConfig.MinVersion)
 	}
 

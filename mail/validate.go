@@ -45,8 +45,9 @@ func isAlnum(r rune) bool {
 }
 
 // checkLineLengths is the last guard for RFC 5322 §2.1.1. The encoders keep
-// body lines at 76 octets and go-message folds headers, so a failure here
-// means a bug, not bad input.
+// body lines at 76 octets and foldField folds headers at spaces, so only an
+// unbreakable header word (an ASCII Subject or display name without spaces)
+// can exceed the limit.
 func checkLineLengths(b []byte) error {
 	for n := 1; len(b) > 0; n++ {
 		i := bytes.IndexByte(b, '\n')
@@ -54,7 +55,8 @@ func checkLineLengths(b []byte) error {
 			i = len(b)
 		}
 		if l := len(bytes.TrimSuffix(b[:i], []byte("\r"))); l > maxLineLen {
-			return fmt.Errorf("mail: composed line %d has %d octets, more than %d", n, l, maxLineLen)
+			return fmt.Errorf("%w: line %d would have %d octets, more than %d (a header word too long to fold?)",
+				ErrInvalidMessage, n, l, maxLineLen)
 		}
 		b = b[min(i+1, len(b)):]
 	}

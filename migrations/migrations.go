@@ -29,12 +29,18 @@ import (
 //go:embed postgres/*.up.sql sqlite/*.up.sql
 var files embed.FS
 
-// SecretName is the settings row that holds the key signing reply and link
-// tokens.
-const SecretName = "signing_secret"
+// secretName is the settings row that holds the key signing reply and link
+// tokens; internal/sqlstore reads it under the same name.
+const secretName = "signing_secret"
 
 // secretSize is the length in bytes of a new signing secret.
 const secretSize = 32
+
+// recordSQL records a migration as applied; it inserts nothing when it was.
+const recordSQL = `INSERT INTO codev_migrations (name) VALUES ($1) ON CONFLICT (name) DO NOTHING`
+
+// secretSQL inserts the signing secret unless there is one.
+const secretSQL = `INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`
 
 // riverPrefix starts the names that Pending gives River's migrations.
 const riverPrefix = "river/"
@@ -51,6 +57,10 @@ type database interface {
 	querier
 	// dir is the folder of the dialect's files in the embedded FS.
 	dir() string
+	// bootstrap is the statement creating codev_migrations if missing.
+	bootstrap() string
+	// lock keeps other migrators of the database waiting until unlock.
+	lock(ctx context.Context) (unlock func(), err error)
 	// inTx runs fn in one transaction, committed when fn returns nil.
 	inTx(ctx context.Context, fn func(q querier) error) error
 	// applied returns the names recorded in codev_migrations, none when the
@@ -64,11 +74,16 @@ type database interface {
 
 // migrate applies River's migrations, then ours, then creates the signing
 // secret when it is missing.
-func migrate(ctx context.Context, db database, bootstrap, recordSQL, secretSQL string) error {
+func migrate(ctx context.Context, db database) error {
+	unlock, err := db.lock(ctx)
+	if err != nil {
+		return fmt.Errorf("error locking database for migration: %w", err)
+	}
+	defer unlock()
 	if err := db.riverMigrate(ctx); err != nil {
 		return fmt.Errorf("error applying river migrations: %w", err)
 	}
-	if _, err := db.exec(ctx, bootstrap); err != nil {
+	if _, err := db.exec(ctx, db.bootstrap()); err != nil {
 		return fmt.Errorf("error creating codev_migrations: %w", err)
 	}
 	names, err := fileNames(db.dir())
@@ -76,7 +91,7 @@ func migrate(ctx context.Context, db database, bootstrap, recordSQL, secretSQL s
 		return err
 	}
 	for _, name := range names {
-		if err := applyFile(ctx, db, name, recordSQL); err != nil {
+		if err := applyFile(ctx, db, name); err != nil {
 			return err
 		}
 	}
@@ -84,17 +99,16 @@ func migrate(ctx context.Context, db database, bootstrap, recordSQL, secretSQL s
 	if _, err := rand.Read(secret); err != nil {
 		return fmt.Errorf("error generating signing secret: %w", err)
 	}
-	if _, err := db.exec(ctx, secretSQL, SecretName, secret); err != nil {
+	if _, err := db.exec(ctx, secretSQL, secretName, secret); err != nil {
 		return fmt.Errorf("error creating signing secret: %w", err)
 	}
 	return nil
 }
 
 // applyFile applies one migration file in one transaction. It records the
-// name first: a name already recorded means the file was applied (by this or
-// a concurrent migrator, which the insert waits for on PostgreSQL), so the
+// name first: a name already recorded means the file was applied, so the
 // file is skipped.
-func applyFile(ctx context.Context, db database, name, recordSQL string) error {
+func applyFile(ctx context.Context, db database, name string) error {
 	err := db.inTx(ctx, func(q querier) error {
 		n, err := q.exec(ctx, recordSQL, name)
 		if err != nil || n == 0 {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -21,10 +22,11 @@ func TestMain(m *testing.M) {
 
 // dialect is one database kind under test.
 type dialect struct {
-	name    string
-	open    func(t *testing.T) dialectDB
-	migrate func(ctx context.Context, db dialectDB) error
-	pending func(ctx context.Context, db dialectDB) ([]string, error)
+	name       string
+	concurrent bool // concurrent migrations are supported
+	open       func(t *testing.T) dialectDB
+	migrate    func(ctx context.Context, db dialectDB) error
+	pending    func(ctx context.Context, db dialectDB) ([]string, error)
 }
 
 // dialectDB is an open, empty database of either kind, with a helper to
@@ -49,7 +51,8 @@ func (d dialectDB) secret(t *testing.T) []byte {
 func dialects() []dialect {
 	return []dialect{
 		{
-			name: "Postgres",
+			name:       "Postgres",
+			concurrent: true,
 			open: func(t *testing.T) dialectDB {
 				pool, err := pgxpool.New(context.Background(), pgtest.NewEmptyDatabase(t))
 				require.NoError(t, err)
@@ -57,7 +60,9 @@ func dialects() []dialect {
 				return dialectDB{pool: pool}
 			},
 			migrate: func(ctx context.Context, db dialectDB) error { return migrations.MigratePostgres(ctx, db.pool) },
-			pending: func(ctx context.Context, db dialectDB) ([]string, error) { return migrations.PendingPostgres(ctx, db.pool) },
+			pending: func(ctx context.Context, db dialectDB) ([]string, error) {
+				return migrations.PendingPostgres(ctx, db.pool)
+			},
 		},
 		{
 			name: "SQLite",
@@ -102,6 +107,28 @@ func TestMigrate(t *testing.T) {
 				require.NoError(t, err)
 				require.Empty(t, pending)
 				require.GreaterOrEqual(t, len(db.secret(t)), 32)
+			})
+
+			t.Run("ConcurrentMigrationsWaitForEachOther", func(t *testing.T) {
+				t.Parallel()
+				if !d.concurrent {
+					t.Skip("one migrator at a time on SQLite")
+				}
+				ctx := context.Background()
+				db := d.open(t)
+
+				errs := make([]error, 3)
+				var wg sync.WaitGroup
+				for i := range errs {
+					wg.Go(func() { errs[i] = d.migrate(ctx, db) })
+				}
+				wg.Wait()
+				for _, err := range errs {
+					require.NoError(t, err)
+				}
+				pending, err := d.pending(ctx, db)
+				require.NoError(t, err)
+				require.Empty(t, pending)
 			})
 
 			t.Run("MigrateTwiceIsNoOp", func(t *testing.T) {

@@ -2,6 +2,7 @@ package migrations
 
 import (
 	"context"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -9,20 +10,19 @@ import (
 	"github.com/riverqueue/river/rivermigrate"
 )
 
-const (
-	pgBootstrap = `CREATE TABLE IF NOT EXISTS codev_migrations (
+// pgBootstrap creates the table recording applied migrations.
+const pgBootstrap = `CREATE TABLE IF NOT EXISTS codev_migrations (
     name       text PRIMARY KEY,
     applied_at timestamptz NOT NULL DEFAULT now()
 )`
-	pgRecord = `INSERT INTO codev_migrations (name) VALUES ($1) ON CONFLICT (name) DO NOTHING`
-	pgSecret = `INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`
-)
 
 // MigratePostgres brings the database of pool up to date: River's tables,
 // codev's tables, and the signing secret. Running it on an up-to-date
-// database changes nothing; concurrent runs are safe.
+// database changes nothing. Concurrent runs wait for each other (an advisory
+// lock held on one of pool's connections, so pool needs at least two), since
+// River's migrations can't run concurrently.
 func MigratePostgres(ctx context.Context, pool *pgxpool.Pool) error {
-	return migrate(ctx, &pgDatabase{pool: pool}, pgBootstrap, pgRecord, pgSecret)
+	return migrate(ctx, &pgDatabase{pool: pool})
 }
 
 // PendingPostgres lists the migrations MigratePostgres would apply: River's
@@ -37,7 +37,35 @@ type pgDatabase struct {
 	pool *pgxpool.Pool
 }
 
-func (d *pgDatabase) dir() string { return "postgres" }
+func (d *pgDatabase) dir() string       { return "postgres" }
+func (d *pgDatabase) bootstrap() string { return pgBootstrap }
+
+// migrateLockKey is the advisory lock key that serializes migrators.
+const migrateLockKey = 0x636f646576 // "codev"
+
+// unlockTimeout bounds giving the migration lock back.
+const unlockTimeout = 10 * time.Second
+
+func (d *pgDatabase) lock(ctx context.Context) (func(), error) {
+	conn, err := d.pool.Acquire(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock($1)`, int64(migrateLockKey)); err != nil {
+		conn.Release()
+		return nil, err
+	}
+	return func() {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), unlockTimeout)
+		defer cancel()
+		if _, err := conn.Exec(ctx, `SELECT pg_advisory_unlock($1)`, int64(migrateLockKey)); err != nil {
+			// Closing the session releases its locks too.
+			_ = conn.Hijack().Close(ctx)
+			return
+		}
+		conn.Release()
+	}, nil
+}
 
 func (d *pgDatabase) exec(ctx context.Context, sql string, args ...any) (int64, error) {
 	tag, err := d.pool.Exec(ctx, sql, args...)

@@ -9,21 +9,20 @@ import (
 	"github.com/riverqueue/river/rivermigrate"
 )
 
-const (
-	sqliteBootstrap = `CREATE TABLE IF NOT EXISTS codev_migrations (
+// sqliteBootstrap creates the table recording applied migrations.
+const sqliteBootstrap = `CREATE TABLE IF NOT EXISTS codev_migrations (
     name       TEXT PRIMARY KEY,
     applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
 ) STRICT`
-	sqliteRecord = `INSERT INTO codev_migrations (name) VALUES ($1) ON CONFLICT (name) DO NOTHING`
-	sqliteSecret = `INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`
-)
 
 // MigrateSQLite brings the database db up to date: River's tables, codev's
 // tables, and the signing secret. Running it on an up-to-date database
 // changes nothing. db should be opened as the sqlite package opens it (one
-// connection, foreign keys on).
+// connection, foreign keys on). Unlike MigratePostgres, it must not run
+// concurrently on one database: SQLite serves one process, which migrates
+// once at a time.
 func MigrateSQLite(ctx context.Context, db *sql.DB) error {
-	return migrate(ctx, &sqliteDatabase{db: db}, sqliteBootstrap, sqliteRecord, sqliteSecret)
+	return migrate(ctx, &sqliteDatabase{db: db})
 }
 
 // PendingSQLite lists the migrations MigrateSQLite would apply: River's
@@ -38,7 +37,12 @@ type sqliteDatabase struct {
 	db *sql.DB
 }
 
-func (d *sqliteDatabase) dir() string { return "sqlite" }
+func (d *sqliteDatabase) dir() string       { return "sqlite" }
+func (d *sqliteDatabase) bootstrap() string { return sqliteBootstrap }
+
+// lock does nothing: SQLite serves one process per file, which runs one
+// migration at a time.
+func (d *sqliteDatabase) lock(context.Context) (func(), error) { return func() {}, nil }
 
 func (d *sqliteDatabase) exec(ctx context.Context, query string, args ...any) (int64, error) {
 	return execResult(d.db.ExecContext(ctx, query, args...))

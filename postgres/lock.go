@@ -24,7 +24,8 @@ func lockKey(name string) int64 {
 // (pg_try_advisory_lock) taken on a connection acquired from the pool and
 // held until release, so the lock is exclusive across every process on the
 // database. The held connection counts against the pool's size. Should that
-// connection break, PostgreSQL drops the lock with its session.
+// connection break, PostgreSQL drops the lock with its session. Close
+// releases the locks still held.
 func (s *Store) TryLock(ctx context.Context, name string) (release func(), ok bool, err error) {
 	conn, err := s.pool.Acquire(ctx)
 	if err != nil {
@@ -42,6 +43,9 @@ func (s *Store) TryLock(ctx context.Context, name string) (release func(), ok bo
 	var once sync.Once
 	release = func() {
 		once.Do(func() {
+			s.mu.Lock()
+			delete(s.locks, name)
+			s.mu.Unlock()
 			ctx, cancel := context.WithTimeout(context.Background(), unlockTimeout)
 			defer cancel()
 			var unlocked bool
@@ -55,5 +59,8 @@ func (s *Store) TryLock(ctx context.Context, name string) (release func(), ok bo
 			_ = conn.Hijack().Close(ctx)
 		})
 	}
+	s.mu.Lock()
+	s.locks[name] = release
+	s.mu.Unlock()
 	return release, true, nil
 }

@@ -11,6 +11,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sync"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -26,6 +27,9 @@ type Store struct {
 	pool   *pgxpool.Pool
 	river  *river.Client[pgx.Tx] // insert-only: enqueues and completes in our transactions
 	logger *slog.Logger
+
+	mu    sync.Mutex
+	locks map[string]func() // release of each lock held through TryLock, for Close
 }
 
 var _ workflow.Store = (*Store)(nil)
@@ -50,7 +54,7 @@ func Open(ctx context.Context, url string, logger *slog.Logger) (*Store, error) 
 		pool.Close()
 		return nil, fmt.Errorf("postgres: error creating river client: %w", err)
 	}
-	return &Store{pool: pool, river: client, logger: logger}, nil
+	return &Store{pool: pool, river: client, logger: logger, locks: map[string]func(){}}, nil
 }
 
 // Pool returns the connection pool, for migrations and River.
@@ -85,9 +89,18 @@ func (s *Store) InTx(ctx context.Context, fn func(tx workflow.Tx) error) error {
 	return nil
 }
 
-// Close implements workflow.Store. It waits for connections in use, a held
-// lock's included, to be returned.
+// Close implements workflow.Store. It releases the locks still held, then
+// waits for the other connections in use to be returned.
 func (s *Store) Close() error {
+	s.mu.Lock()
+	releases := make([]func(), 0, len(s.locks))
+	for _, release := range s.locks {
+		releases = append(releases, release)
+	}
+	s.mu.Unlock()
+	for _, release := range releases {
+		release()
+	}
 	s.pool.Close()
 	return nil
 }

@@ -88,3 +88,29 @@ func runClient(t *testing.T, client *river.Client[pgx.Tx]) string {
 		return ""
 	}
 }
+
+func TestCloseReleasesLocks(t *testing.T) {
+	t.Parallel()
+
+	url := pgtest.NewDatabase(t)
+	first, err := postgres.Open(t.Context(), url, nil)
+	require.NoError(t, err)
+	second := open(t, url)
+
+	_, ok, err := first.TryLock(t.Context(), "imap")
+	require.NoError(t, err)
+	require.True(t, ok)
+	require.NoError(t, first.Close(), "Close doesn't wait for a held lock")
+
+	release, ok, err := second.TryLock(t.Context(), "imap")
+	require.NoError(t, err)
+	require.True(t, ok)
+	release()
+}
+
+func TestOpenFailsOnUnreachableDatabase(t *testing.T) {
+	t.Parallel()
+
+	_, err := postgres.Open(t.Context(), "postgres://nobody@127.0.0.1:1/none?connect_timeout=5", nil)
+	require.ErrorContains(t, err, "postgres: error connecting")
+}

@@ -29,8 +29,12 @@ import (
 
 // pragmas are set on the connection by modernc.org/sqlite's _pragma DSN
 // parameters: write-ahead logging, a 5 s wait rather than SQLITE_BUSY, and
-// foreign keys, which SQLite leaves off by default.
-const pragmas = "_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)"
+// foreign keys, which SQLite leaves off by default. _txlock=immediate starts
+// every transaction with BEGIN IMMEDIATE: a deferred transaction that reads
+// and then writes fails at once with SQLITE_BUSY, busy_timeout or not, when
+// another process (`codev group apply` beside `codev serve`) wrote in
+// between; an immediate one waits its turn instead.
+const pragmas = "_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)&_txlock=immediate"
 
 // Store is the SQLite workflow.Store.
 type Store struct {

@@ -92,7 +92,7 @@ func TestDSN(t *testing.T) {
 	t.Parallel()
 
 	require.Equal(t,
-		"file:/var/lib/codev/codev.db?_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)",
+		"file:/var/lib/codev/codev.db?_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)&_txlock=immediate",
 		sqlite.DSN("/var/lib/codev/codev.db"))
 	require.Equal(t, "file:/tmp/a%3Fb%23c%25d.db?", sqlite.DSN("/tmp/a?b#c%d.db")[:len("file:/tmp/a%3Fb%23c%25d.db?")])
 }

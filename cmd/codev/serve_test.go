@@ -21,11 +21,12 @@ import (
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
 
-// databaseURL returns a fresh database of each kind.
+// databaseURL returns a fresh, empty database of each kind: tests run
+// `codev migrate` themselves.
 func databaseURL(t *testing.T, kind string) string {
 	t.Helper()
 	if kind == "postgres" {
-		return pgtest.NewDatabase(t)
+		return pgtest.NewEmptyDatabase(t)
 	}
 	return "sqlite:" + filepath.Join(t.TempDir(), "codev.db")
 }
@@ -67,6 +68,7 @@ func newE2E(t *testing.T, kind string) *e2e {
 		"CODEV_FROM":               "codev@example.org",
 		"CODEV_BASE_URL":           "https://codev.example.org",
 		"CODEV_RECONCILE_INTERVAL": "1h",
+		"CODEV_ADDR":               "127.0.0.1:0",
 	}
 	out := &bytes.Buffer{}
 	e := &e2e{t: t, out: out, smtp: smtp, file: filepath.Join(t.TempDir(), "group.yaml"),

@@ -39,7 +39,7 @@ type cluster struct {
 
 // startCluster initializes a cluster in a temporary directory and starts it.
 func startCluster(ctx context.Context) (*cluster, error) {
-	bin, err := findBinaries()
+	bin, err := findBinaries(debianBinGlob)
 	if err != nil {
 		return nil, err
 	}
@@ -64,21 +64,21 @@ func startCluster(ctx context.Context) (*cluster, error) {
 }
 
 // findBinaries returns the directory holding initdb and postgres: PATH's,
-// else the newest under debianBinGlob.
-func findBinaries() (string, error) {
+// else the newest matching glob.
+func findBinaries(glob string) (string, error) {
 	if p, err := exec.LookPath("postgres"); err == nil {
 		if _, err := exec.LookPath("initdb"); err == nil {
 			return filepath.Dir(p), nil
 		}
 	}
-	dirs, _ := filepath.Glob(debianBinGlob)
+	dirs, _ := filepath.Glob(glob)
 	slices.SortFunc(dirs, func(a, b string) int { return majorVersion(b) - majorVersion(a) })
 	for _, dir := range dirs {
 		if isFile(filepath.Join(dir, "initdb")) && isFile(filepath.Join(dir, "postgres")) {
 			return dir, nil
 		}
 	}
-	return "", errors.New("no initdb and postgres binaries on PATH or under " + debianBinGlob)
+	return "", errors.New("no initdb and postgres binaries on PATH or under " + glob)
 }
 
 // majorVersion is the version in a path like /usr/lib/postgresql/15/bin.

@@ -7,9 +7,11 @@
 // under /usr/lib/postgresql/*/bin), in a temporary directory, listening on
 // 127.0.0.1 and on a unix socket in that directory, with durability off for
 // speed. When run as root, the cluster runs as the postgres user, since
-// PostgreSQL refuses to run as root. It is stopped and removed when the tests
-// end. Without binaries or URL, the test binary fails and says what to
-// install.
+// PostgreSQL refuses to run as root (the temporary directory, $TMPDIR or
+// /tmp, must then be reachable by that user). It is stopped and removed when
+// the tests end; should the test binary be killed, the server dies with it
+// but its directory (codev-pgtest-*) stays. Without binaries or URL, the test
+// binary fails and says what to install.
 //
 // NewDatabase gives each test its own migrated database, copied from a
 // template migrated once per test binary; NewEmptyDatabase gives an empty one.
@@ -209,6 +211,7 @@ func (s *server) ensureTemplate(ctx context.Context) error {
 	err = migrations.MigratePostgres(ctx, pool)
 	pool.Close() // a template must have no connection when copied
 	if err != nil {
+		_, _ = s.admin.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
 		return fmt.Errorf("error migrating template database: %w", err)
 	}
 	s.template = name

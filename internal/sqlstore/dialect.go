@@ -19,9 +19,9 @@ const (
 	SQLite
 )
 
-// TimeFormat is how SQLite columns hold times: UTC, fixed width, with
+// timeFormat is how SQLite columns hold times: UTC, fixed width, with
 // microseconds, so that they sort as text and round-trip exactly.
-const TimeFormat = "2006-01-02T15:04:05.000000Z"
+const timeFormat = "2006-01-02T15:04:05.000000Z"
 
 // timePrecision is PostgreSQL's; SQLite text keeps the same.
 const timePrecision = time.Microsecond
@@ -36,7 +36,7 @@ func normalTime(t time.Time) time.Time { return t.UTC().Truncate(timePrecision) 
 func (d Dialect) time(t time.Time) any {
 	t = normalTime(t)
 	if d == SQLite {
-		return t.Format(TimeFormat)
+		return t.Format(timeFormat)
 	}
 	return t
 }
@@ -119,7 +119,7 @@ func isUniqueViolation(err error) bool {
 }
 
 // timeDest scans a time column, NULL giving the zero time, into *t in UTC.
-// PostgreSQL gives a time.Time, SQLite TimeFormat text.
+// PostgreSQL gives a time.Time, SQLite timeFormat text.
 type timeDest struct {
 	t *time.Time
 }

@@ -33,7 +33,8 @@ func (tx *Tx) Secret(ctx context.Context) ([]byte, error) {
 	return secret, nil
 }
 
-// secretName is the settings row the migrations fill with the signing secret.
+// secretName is the settings row that package migrations fills with the
+// signing secret.
 const secretName = "signing_secret"
 
 // scanner is a Row or the current row of Rows.

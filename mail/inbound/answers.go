@@ -130,19 +130,20 @@ func cleanAnswer(s string) string {
 	return strings.TrimSpace(Trim(s))
 }
 
-// dropSignOff removes a trailing sign-off paragraph from the last answer.
+// dropSignOff removes a trailing sign-off from the last answer: a short
+// line opening with a sign-off word (« Cordialement, », "Best,") among the
+// last three lines, and the name lines after it.
 func dropSignOff(out map[int]string, last int) {
 	a, ok := out[last]
 	if !ok {
 		return
 	}
-	paras := strings.Split(a, "\n\n")
-	if len(paras) < 2 {
-		return
-	}
-	p := paras[len(paras)-1]
-	if isSignOff(p) && strings.Count(p, "\n") < 3 {
-		out[last] = strings.TrimSpace(strings.Join(paras[:len(paras)-1], "\n\n"))
+	lines := strings.Split(a, "\n")
+	for k := len(lines) - 1; k >= 1 && k >= len(lines)-3; k-- {
+		if isSignOff(lines[k]) && wordCount(lines[k]) <= 4 {
+			out[last] = strings.TrimSpace(strings.Join(lines[:k], "\n"))
+			return
+		}
 	}
 }
 
@@ -150,13 +151,14 @@ var (
 	// A line that is only a rating: "4", "4/5", "4 sur 5", "Note : 4",
 	// "note: 4 sur 5", "Score: 4", "4 étoiles".
 	reRatingLine = regexp.MustCompile(`(?i)^(?:(?:ma\s+)?(?:note|notation|score|rating|évaluation|evaluation|grade)\s*[:=]?\s*)?([0-9]+)(?:\s*(?:/|sur|out\s+of|of|on)\s*([0-9]+))?\s*(?:étoiles?|etoiles?|stars?|points?|pts)?\s*[.!]?$`)
+	reNumber     = regexp.MustCompile(`[0-9]+`)
 	// A rating inside a sentence: "je dirais 4/5", "note : 4", "4 sur 5".
 	reRatingInText = regexp.MustCompile(`(?i)(?:\b(?:note|score|rating)\s*[:=]\s*([0-9]+)(?:\s*(?:/|sur|out\s+of)\s*([0-9]+))?|\b([0-9]+)\s*(?:/|sur|out\s+of)\s*([0-9]+)\b)`)
 )
 
 // ParseRating reads a 1–5 rating from an answer: "4", "4/5", "Note : 4",
-// "note: 4 sur 5", "4 sur 5", "Score: 4", "★★★★☆", or a sentence with one
-// explicit "4/5". It returns nil when the value is out of range, on
+// "note: 4 sur 5", "4 sur 5", "Score: 4", "★★★★☆", or a sentence whose
+// only number is one explicit "4/5" or "note : 4". It returns nil when the value is out of range, on
 // another scale ("4/10"), a decimal, or when the text holds more than one
 // candidate value (« 3 ou 4 », "3-4").
 func ParseRating(s string) *int {
@@ -175,12 +177,18 @@ func ParseRating(s string) *int {
 		}
 	}
 	if len(vals) == 0 {
+		consumed := 0
 		for _, m := range reRatingInText.FindAllStringSubmatch(s, 5) {
 			if m[1] != "" {
 				vals = append(vals, ratingValue(m[1], m[2]))
 			} else {
 				vals = append(vals, ratingValue(m[3], m[4]))
 			}
+			consumed += 1 + min(1, len(m[2])+len(m[4]))
+		}
+		// Other numbers in the sentence make it ambiguous.
+		if len(reNumber.FindAllStringIndex(s, 20)) != consumed {
+			return nil
 		}
 	}
 	return agreedRating(vals)

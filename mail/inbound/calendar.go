@@ -31,8 +31,11 @@ type RSVP struct {
 // Errors of ParseRSVP. They say what is missing so the caller can log it
 // and hand the message to the animator.
 var (
-	ErrNoEvent    = errors.New("inbound: no VEVENT in calendar object")
-	ErrNoUID      = errors.New("inbound: calendar reply without UID")
+	// ErrNoEvent: the object has no VEVENT (not a session answer).
+	ErrNoEvent = errors.New("inbound: no VEVENT in calendar object")
+	// ErrNoUID: the event has no UID, so no session can be matched.
+	ErrNoUID = errors.New("inbound: calendar reply without UID")
+	// ErrNoAttendee: the event names no ATTENDEE, so no member answered.
 	ErrNoAttendee = errors.New("inbound: calendar reply without ATTENDEE")
 )
 
@@ -190,7 +193,7 @@ func parseICSLine(l string) icsProp {
 	}
 	if inQuote || colon < 0 {
 		colon = strings.IndexByte(l[end:], ':') + end
-		if i := strings.LastIndex(strings.ToLower(l), ":mailto:"); i >= end {
+		if i := strings.LastIndex(asciiLower(l), ":mailto:"); i >= end {
 			colon = i
 		}
 	}

@@ -3,6 +3,7 @@ package inbound
 import (
 	"fmt"
 	"strings"
+	"unicode"
 )
 
 // parser holds one Parse call's state while it classifies the message.
@@ -40,13 +41,29 @@ func (p *parser) classify() {
 	case source == "":
 		m.Reason = "no text part (" + p.tree.mediaType + ")"
 		return
-	case strings.TrimSpace(m.Text) == "":
+	case !hasWrittenText(m.Text):
 		m.Reason = "no reply text in " + source + " (empty, or only quotes and signatures)"
 		return
 	}
 	m.Kind, m.Reason = KindReply, "reply text from "+source
 	m.Answers = extractAnswers(body, p.opts.Questions)
 	m.Rating = p.rating()
+}
+
+// hasWrittenText reports whether the sender wrote something: an unquoted
+// line with a letter, a digit or a symbol such as an emoji.
+func hasWrittenText(text string) bool {
+	for _, l := range splitLines(text) {
+		if isQuote(normLine(l)) {
+			continue
+		}
+		for _, r := range l {
+			if unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.So, r) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // rating reads the answer to the rating question, or an explicit rating

@@ -1,7 +1,6 @@
 package inbound
 
 import (
-	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
@@ -156,11 +155,35 @@ func leaks(got, want, elided string) bool {
 	return false
 }
 
+// crispConventions are the crisp fixtures whose expected text differs from
+// codev's on purpose. crisp strips sign-offs and signatures and hides every
+// quote, even one the sender answers below; codev keeps sign-offs
+// (INTEROP.md §3.6.7) and quotes followed by the sender's text (§3.6.6).
+// These cases still keep every expected line.
+var crispConventions = map[string]string{
+	"email_2":                              "quotes answered inline stay",
+	"email_7":                              "quote followed by text stays",
+	"email_tricky_18_inline_reply":         "quotes answered inline stay",
+	"email_tricky_19_quote_without_header": "quotes followed by text stay",
+	"email_tricky_11_double_signature":     "sign-off « Best regards, John » stays",
+	"email_tricky_2_url_with_wrote":        "sign-off « Best regards, John » stays",
+	"email_with_regards":                   "sign-off and signature after « Regards, » stay",
+}
+
+// crispWrongForCodev are crisp outputs that keep someone else's text
+// visible; no upstream assertion backs them (email_2_1 and email_thread are
+// among the 16 unasserted fixtures, and test.js only checks email_8's first
+// fragment), and keeping them would leak quoted text into the reply.
+var crispWrongForCodev = map[string]string{
+	"email_2_1":    "keeps a whole Outlook \"*From:* … *Subject:*\" quoted message",
+	"email_thread": "keeps the attribution « On Nov 21, 2014, / at 10:18, / John Doe <…> wrote: » wrapped over three lines",
+	"email_8":      "keeps a quoted line the sender's client wrapped without \">\" between two quoted lines",
+}
+
 // TestCorpusCrisp scores Trim on crisp-email-reply-parser's 90 fixtures.
-// The expected files are crisp's own output, which also strips sign-offs
-// and signatures ("Regards", « Cordialement », a name); codev keeps
-// sign-offs (INTEROP.md §3.6.7), so keep-all is the measure that matters and
-// exact misses are mostly that convention.
+// The expected files are crisp's own output, not hand labels, so keep-all
+// (every expected line present) is the measure that matters; every miss
+// must be one of the documented differences above.
 func TestCorpusCrisp(t *testing.T) {
 	t.Parallel()
 	dir := corpusPath(t, "crisp-email-reply-parser")
@@ -171,14 +194,24 @@ func TestCorpusCrisp(t *testing.T) {
 		want := readFile(t, filepath.Join(dir, "expected_visible_text", n+".txt"))
 		got := Trim(in)
 		s.add(t, n, got, want, false)
-		if normText(got) != normText(want) && !keepsAll(got, want) {
-			notKept = append(notKept, n)
+		if normText(got) == normText(want) {
+			continue
 		}
+		if keepsAll(got, want) {
+			_, ok := crispConventions[n]
+			require.True(t, ok, "undocumented exact miss %s:\n%s", n, got)
+			continue
+		}
+		notKept = append(notKept, n)
+		_, ok := crispWrongForCodev[n]
+		require.True(t, ok, "undocumented keep-all miss %s:\n%s", n, got)
 	}
 	s.log(t)
-	t.Logf("crisp keep-all misses: %v", notKept)
+	t.Logf("crisp: %d exact misses are codev conventions (sign-offs, answered quotes kept); "+
+		"%d keep-all misses are crisp outputs wrong for codev: %v", len(crispConventions), len(notKept), notKept)
 	require.Equal(t, 90, s.total)
-	require.GreaterOrEqual(t, s.keepAll, 88, "keep-all misses: %v", notKept)
+	require.Equal(t, 90, s.keepAll+len(notKept))
+	require.GreaterOrEqual(t, s.keepAll, 90-len(crispWrongForCodev))
 }
 
 // TestCorpusTalonPlain scores Trim on talon's 45 plain-text pairs.
@@ -298,4 +331,8 @@ func TestCorpusGitLab(t *testing.T) {
 	require.Equal(t, 4, n)
 }
 
-var _ = json.Marshal
+// readFileOK reads a file, returning its error instead of failing.
+func readFileOK(path string) (string, error) {
+	b, err := os.ReadFile(path)
+	return string(b), err
+}

@@ -193,7 +193,7 @@ var wordDecoder = &mime.WordDecoder{CharsetReader: charset.Reader}
 // windows-1252, which mime.WordDecoder would not do by itself.
 func decodeHeaderText(s string) string {
 	if strings.Contains(s, "=?") {
-		if i := strings.Index(strings.ToLower(s), "=?iso-8859-1?"); i >= 0 {
+		if strings.Contains(asciiLower(s), "=?iso-8859-1?") {
 			s = replaceFold(s, "=?iso-8859-1?", "=?windows-1252?")
 		}
 		if d, err := wordDecoder.DecodeHeader(s); err == nil {
@@ -206,18 +206,20 @@ func decodeHeaderText(s string) string {
 	return strings.TrimSpace(s)
 }
 
-// replaceFold replaces every ASCII-case-insensitive occurrence of old.
+// replaceFold replaces every ASCII-case-insensitive occurrence of the
+// lower-case old.
 func replaceFold(s, old, repl string) string {
+	low := asciiLower(s)
 	var b strings.Builder
 	for {
-		i := strings.Index(strings.ToLower(s), old)
+		i := strings.Index(low, old)
 		if i < 0 {
 			b.WriteString(s)
 			return b.String()
 		}
 		b.WriteString(s[:i])
 		b.WriteString(repl)
-		s = s[i+len(old):]
+		s, low = s[i+len(old):], low[i+len(old):]
 	}
 }
 

@@ -22,9 +22,12 @@ const maxHTMLDepth = 400
 // Thunderbird's div.moz-cite-prefix, Yahoo's div.yahoo_quoted, and
 // Outlook's #divRplyFwdMsg together with everything after it.
 func HTMLToText(s string) string {
+	s = validUTF8(s)
 	doc, err := html.Parse(strings.NewReader(s))
 	if err != nil {
-		return ""
+		// html.Parse refuses elements nested deeper than 512: keep the
+		// text, without structure, rather than lose the reply.
+		return flatHTMLText(s)
 	}
 	w := &textWriter{}
 	r := &htmlRenderer{}
@@ -134,7 +137,9 @@ func (r *htmlRenderer) quoted(n *html.Node) bool {
 		// quoted mail (mail clients cite with type=cite or mid: URLs).
 		cite := strings.ToLower(attr(n, "cite"))
 		return !(strings.HasPrefix(cite, "http://") || strings.HasPrefix(cite, "https://"))
-	case hasClass(n, "gmail_attr"), hasClass(n, "moz-cite-prefix"), hasClass(n, "yahoo_quoted"):
+	case hasClass(n, "gmail_attr"):
+		return !insideQuotedGmail(n)
+	case hasClass(n, "moz-cite-prefix"), hasClass(n, "yahoo_quoted"):
 		return true
 	case hasClass(n, "gmail_quote") && n.DataAtom != atom.Blockquote:
 		return !hasInlineReply(n)
@@ -157,8 +162,6 @@ func (r *htmlRenderer) quote(w *textWriter, n *html.Node, depth int) {
 		}
 		if l == "" {
 			w.raw(">")
-		} else if strings.HasPrefix(l, ">") {
-			w.raw(">" + l)
 		} else {
 			w.raw("> " + l)
 		}
@@ -243,6 +246,56 @@ func hasInlineReply(n *html.Node) bool {
 		return false
 	}
 	return walk(n.FirstChild, false, 0)
+}
+
+// insideQuotedGmail reports an ancestor Gmail quote container that is
+// rendered quoted as a whole (so its attribution needs no quoting of its
+// own).
+func insideQuotedGmail(n *html.Node) bool {
+	for p := n.Parent; p != nil; p = p.Parent {
+		if p.Type == html.ElementNode && p.DataAtom != atom.Blockquote && hasClass(p, "gmail_quote") {
+			return !hasInlineReply(p)
+		}
+	}
+	return false
+}
+
+// flatHTMLText renders HTML that html.Parse rejects with the tokenizer:
+// text and line breaks only.
+func flatHTMLText(s string) string {
+	w := &textWriter{}
+	z := html.NewTokenizer(strings.NewReader(s))
+	skip := 0
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return w.finish()
+		case html.TextToken:
+			if skip == 0 {
+				w.text(html.UnescapeString(string(z.Text())))
+			}
+		case html.StartTagToken, html.SelfClosingTagToken:
+			name, _ := z.TagName()
+			a := atom.Lookup(name)
+			switch {
+			case a == atom.Meta || a == atom.Link:
+			case skipped[a]:
+				skip++
+			case a == atom.Br:
+				w.newline()
+			case blockNewlines[a] > 0:
+				w.block(blockNewlines[a])
+			}
+		case html.EndTagToken:
+			name, _ := z.TagName()
+			a := atom.Lookup(name)
+			if skipped[a] && skip > 0 {
+				skip--
+			} else if blockNewlines[a] > 0 {
+				w.block(blockNewlines[a])
+			}
+		}
+	}
 }
 
 func hasPrevCell(n *html.Node) bool {

@@ -32,17 +32,8 @@ func normLine(s string) string {
 // mayNeedNorm is a cheap byte scan: the runes normLine changes all start
 // with 0xC2 0xA0, 0xE2 or 0xE3 0x80 or 0xEF 0xBB.
 func mayNeedNorm(s string) bool {
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case 0xC2:
-			if i+1 < len(s) && s[i+1] == 0xA0 {
-				return true
-			}
-		case 0xE2, 0xE3, 0xEF:
-			return true
-		}
-	}
-	return false
+	return strings.IndexByte(s, 0xE2) >= 0 || strings.IndexByte(s, 0xEF) >= 0 ||
+		strings.IndexByte(s, 0xE3) >= 0 || strings.Contains(s, "\u00a0")
 }
 
 // isBlank reports whether s holds only spaces and tabs.
@@ -75,15 +66,53 @@ func containsWordChar(s string) bool {
 }
 
 // hasPrefixFold is strings.HasPrefix ignoring case. prefix must be lower
-// case; case-folded pairs of different byte length (rare outside Turkish)
-// are not matched.
+// case. ASCII letters are compared without case with a fast path; other
+// runes through strings.EqualFold (case-folded pairs of different byte
+// length, rare outside Turkish, are not matched).
 func hasPrefixFold(s, prefix string) bool {
-	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
+	return len(s) >= len(prefix) && foldEqual(s[:len(prefix)], prefix)
 }
 
-// hasSuffixFold is strings.HasSuffix ignoring case, with the same caveat.
+// hasSuffixFold is strings.HasSuffix ignoring case, as hasPrefixFold.
 func hasSuffixFold(s, suffix string) bool {
-	return len(s) >= len(suffix) && strings.EqualFold(s[len(s)-len(suffix):], suffix)
+	return len(s) >= len(suffix) && foldEqual(s[len(s)-len(suffix):], suffix)
+}
+
+// foldEqual compares a with the lower-case lowerB ignoring case.
+func foldEqual(a, lowerB string) bool {
+	for i := 0; i < len(a); i++ {
+		c, d := a[i], lowerB[i]
+		if c >= 0x80 || d >= 0x80 {
+			return strings.EqualFold(a[i:], lowerB[i:])
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != d {
+			return false
+		}
+	}
+	return true
+}
+
+// lowerWord returns the lower-cased first word of s, without allocating
+// for short ASCII words; buf is scratch space.
+func lowerWord(s string, buf *[24]byte) string {
+	w := firstWord(s)
+	if len(w) > len(buf) {
+		return strings.ToLower(w)
+	}
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if c >= 0x80 {
+			return strings.ToLower(w)
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	return string(buf[:len(w)])
 }
 
 // containsFold reports whether s contains sub (lower case ASCII) ignoring
@@ -153,4 +182,62 @@ func bytesIndexByte(b []byte, c byte) int {
 		}
 	}
 	return -1
+}
+
+// asciiLower lower-cases ASCII letters only, so that byte offsets in the
+// result are offsets in s (strings.ToLower may change lengths, for
+// instance by replacing invalid UTF-8).
+func asciiLower(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; 'A' <= c && c <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if c := b[j]; 'A' <= c && c <= 'Z' {
+					b[j] = c + 'a' - 'A'
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
+}
+
+// trimLeftASCII is strings.TrimLeft for a cutset of ASCII bytes, without
+// the set strings.TrimLeft builds on every call (the matchers run on every
+// line).
+func trimLeftASCII(s, set string) string {
+	i := 0
+	for i < len(s) && strings.IndexByte(set, s[i]) >= 0 {
+		i++
+	}
+	return s[i:]
+}
+
+// trimRightASCII is strings.TrimRight for a cutset of ASCII bytes.
+func trimRightASCII(s, set string) string {
+	j := len(s)
+	for j > 0 && strings.IndexByte(set, s[j-1]) >= 0 {
+		j--
+	}
+	return s[:j]
+}
+
+// trimAttribEnd trims the punctuation after an attribution verb: spaces,
+// ".", ":", the full-width colon "：", ">", "*" and "-".
+func trimAttribEnd(s string) string {
+	for {
+		r := strings.TrimSuffix(trimRightASCII(s, " \t.:>*-"), "：")
+		if len(r) == len(s) {
+			return s
+		}
+		s = r
+	}
+}
+
+// asciiLowerByte lower-cases an ASCII letter.
+func asciiLowerByte(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
 }

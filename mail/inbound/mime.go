@@ -26,7 +26,7 @@ type part struct {
 	params    map[string]string
 	header    textproto.Header
 	body      []byte
-	attached  bool // Content-Disposition: attachment
+	attached  bool // an attachment or a named file
 	inMessage bool // inside a message/rfc822 or a report's returned message
 }
 
@@ -181,6 +181,10 @@ func (m *mimeTree) walk(h textproto.Header, body []byte, depth int, inMessage bo
 		if m.walkMultipart(params["boundary"], body, depth, inMessage) {
 			return
 		}
+		if g := guessBoundary(body); g != "" && g != params["boundary"] && m.walkMultipart(g, body, depth, inMessage) {
+			m.note("malformed MIME: boundary %s not found, used %s", quoteShort(params["boundary"]), quoteShort(g))
+			return
+		}
 		m.note("malformed MIME: no part found for boundary %s, body read as text", quoteShort(params["boundary"]))
 		mt, params = "text/plain", map[string]string{}
 	case mt == "message/rfc822" || mt == "message/global":
@@ -194,11 +198,30 @@ func (m *mimeTree) walk(h textproto.Header, body []byte, depth int, inMessage bo
 	if note != "" {
 		m.note("%s", note)
 	}
-	disp, _, _ := mime.ParseMediaType(h.Get("Content-Disposition"))
+	disp, dparams, _ := mime.ParseMediaType(h.Get("Content-Disposition"))
+	// A named part is a file even when shown inline (Apple Mail): its text
+	// is not the reply.
+	attached := strings.EqualFold(disp, "attachment") || dparams["filename"] != "" || params["name"] != ""
 	m.parts = append(m.parts, part{
 		mediaType: mt, params: params, header: h, body: decoded,
-		attached: strings.EqualFold(disp, "attachment"), inMessage: inMessage,
+		attached: attached, inMessage: inMessage,
 	})
+}
+
+// guessBoundary finds the boundary a multipart body really uses when the
+// declared one is absent: a "--token" line followed by a Content- field.
+func guessBoundary(body []byte) string {
+	lines := bytes.SplitN(body, []byte("\n"), 200)
+	for i := 0; i+1 < len(lines); i++ {
+		l := bytes.TrimRight(lines[i], "\r \t")
+		if len(l) < 3 || !bytes.HasPrefix(l, []byte("--")) || bytes.ContainsAny(l, " \t") {
+			continue
+		}
+		if next := bytes.ToLower(lines[i+1]); bytes.HasPrefix(next, []byte("content-")) {
+			return string(l[2:])
+		}
+	}
+	return ""
 }
 
 // walkMultipart reads the parts of a multipart body; it returns false when

@@ -11,23 +11,32 @@ import (
 // when they do not apply. Body is left out on purpose: it holds quoted
 // text that is not the sender's.
 type Summary struct {
-	File       string            `json:"file"`
-	Kind       Kind              `json:"kind"`
-	Reason     string            `json:"reason"`
-	MessageID  string            `json:"message_id,omitempty"`
-	From       string            `json:"from,omitempty"`
-	Recipients []string          `json:"recipients,omitempty"`
-	Subject    string            `json:"subject,omitempty"`
-	Text       string            `json:"text"`
-	Truncated  bool              `json:"truncated,omitempty"`
-	Answers    map[string]string `json:"answers"`
-	Rating     *int              `json:"rating"`
-	PartStat   string            `json:"partstat,omitempty"`
-	Attendee   string            `json:"attendee,omitempty"`
-	UID        string            `json:"uid,omitempty"`
-	Sequence   *int              `json:"sequence,omitempty"`
-	Bounced    []string          `json:"bounced,omitempty"`
-	Permanent  *bool             `json:"permanent,omitempty"`
+	// File is the path the message was read from, as given by the caller.
+	File string `json:"file"`
+	// Kind and Reason are Message.Kind and Message.Reason.
+	Kind   Kind   `json:"kind"`
+	Reason string `json:"reason"`
+	// MessageID, From, Recipients and Subject identify the message.
+	MessageID  string   `json:"message_id,omitempty"`
+	From       string   `json:"from,omitempty"`
+	Recipients []string `json:"recipients,omitempty"`
+	Subject    string   `json:"subject,omitempty"`
+	// Text is the extracted reply ("" when none).
+	Text string `json:"text"`
+	// Truncated reports that the line cap cut the body.
+	Truncated bool `json:"truncated,omitempty"`
+	// Answers maps question numbers, as strings (JSON keys), to answers.
+	Answers map[string]string `json:"answers"`
+	// Rating is the 1–5 rating, or null.
+	Rating *int `json:"rating"`
+	// PartStat, Attendee, UID and Sequence come from a calendar answer.
+	PartStat string `json:"partstat,omitempty"`
+	Attendee string `json:"attendee,omitempty"`
+	UID      string `json:"uid,omitempty"`
+	Sequence *int   `json:"sequence,omitempty"`
+	// Bounced and Permanent are set for bounces.
+	Bounced   []string `json:"bounced,omitempty"`
+	Permanent *bool    `json:"permanent,omitempty"`
 }
 
 // Summary returns the JSON-friendly view of m for the file it was read

@@ -74,6 +74,7 @@ type Server struct {
 
 	t           testing.TB
 	srv         *smtp.Server
+	listener    net.Listener
 	serveDone   chan struct{}
 	startTLS    bool
 	implicitTLS bool
@@ -122,13 +123,12 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 	s.srv.ErrorLog = log.New(io.Discard, "", 0)
 	s.srv.AllowInsecureAuth = !s.startTLS && !s.implicitTLS
 
-	var l net.Listener
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	tcp, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatalf("smtptest: listen: %v", err)
 	}
-	s.Addr = l.Addr().String()
-	l = &listener{Listener: l, srv: s}
+	s.Addr = tcp.Addr().String()
+	var l net.Listener = &listener{Listener: tcp, srv: s}
 	if s.startTLS || s.implicitTLS {
 		s.cert = newCertificate(t)
 		s.srv.TLSConfig = s.cert.serverConfig()
@@ -137,6 +137,7 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 		l = tls.NewListener(l, s.srv.TLSConfig)
 		s.srv.TLSConfig = nil // no STARTTLS on top of TLS
 	}
+	s.listener = l
 	go func() {
 		defer close(s.serveDone)
 		_ = s.srv.Serve(l)
@@ -244,6 +245,8 @@ func (s *Server) DropConnections() {
 func (s *Server) Close() {
 	s.closeOnce.Do(func() { close(s.closing) })
 	_ = s.srv.Close()
+	// Serve may not have registered the listener with srv yet.
+	_ = s.listener.Close()
 	<-s.serveDone
 }
 
