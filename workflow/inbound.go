@@ -19,6 +19,9 @@ const (
 	MailBounce        = "bounce"
 	MailCalendarReply = "calendar_reply"
 	MailUnknown       = "unknown"
+	// MailOversize marks a message above the size cap: only its header was
+	// read, and it is held for the animator.
+	MailOversize = "oversize"
 )
 
 // ParsedMail is what the mail parser understood of an inbound message. The
@@ -106,10 +109,17 @@ func (s *Service) ProcessInbound(ctx context.Context, id int64) error {
 		if in.Status != InboundPending {
 			return nil
 		}
+		oversize := in.Kind == MailOversize
 		p := s.parse(in.Raw)
 		in.Kind, in.Sender = p.Kind, p.From
 		p2 := &processing{s: s, ctx: ctx, tx: tx, in: in, p: p}
+		if oversize {
+			p.Kind = MailOversize
+		}
 		switch p.Kind {
+		case MailOversize:
+			in.Kind = MailOversize
+			err = p2.oversize()
 		case MailAutoReply:
 			p2.finish(InboundIgnored, "auto-reply: "+p.Reason)
 		case MailBounce:
@@ -321,6 +331,18 @@ func consentToShare(text string) bool {
 		}
 	}
 	return false
+}
+
+// oversize holds a message too large to download; its header still names
+// the request it answers, so the group's animator can be told.
+func (p *processing) oversize() error {
+	p.hold(fmt.Sprintf("message of %d bytes is above the size limit: only its header was read", p.in.Size))
+	req, _, err := p.request()
+	if err != nil || req == nil {
+		return err
+	}
+	p.in.GroupID, p.in.MemberID, p.in.RequestID = req.GroupID, req.MemberID, req.ID
+	return p.noticeHeld(req.GroupID)
 }
 
 func (p *processing) noticeHeld(groupID int64) error {

@@ -13,6 +13,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
@@ -40,6 +41,9 @@ type Main struct {
 	Getenv         func(string) string
 	// Clock replaces the system clock (tests, dev mode).
 	Clock workflow.Clock
+	// TLSConfig, when set, is used for SMTP and IMAP connections (tests
+	// trust their in-process servers' certificates with it).
+	TLSConfig *tls.Config
 }
 
 type command struct {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/codev-org/codev/mail"
+	"github.com/codev-org/codev/mail/imapwatch"
 	"github.com/codev-org/codev/mail/postman"
 	"github.com/codev-org/codev/templates"
 	"github.com/codev-org/codev/web"
@@ -49,12 +50,14 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 
 // app is the running service: what serve and the end-to-end tests start.
 type app struct {
-	db        *database
-	svc       *workflow.Service
-	sender    *mail.Sender
-	web       *web.Server
-	stopRiver func(context.Context) error
-	log       *slog.Logger
+	db          *database
+	svc         *workflow.Service
+	sender      *mail.Sender
+	web         *web.Server
+	stopRiver   func(context.Context) error
+	watcher     *imapwatch.Watcher
+	stopWatcher func()
+	log         *slog.Logger
 }
 
 // start wires and starts everything but the HTTP listener.
@@ -83,7 +86,7 @@ func (m *Main) start(ctx context.Context, cfg *Config, log *slog.Logger) (*app, 
 	if err != nil {
 		return fail(err)
 	}
-	if a.sender, err = mail.NewSender(&mail.SMTPConfig{URL: cfg.SMTPURL}, log); err != nil {
+	if a.sender, err = mail.NewSender(&mail.SMTPConfig{URL: cfg.SMTPURL, TLSConfig: m.TLSConfig}, log); err != nil {
 		return fail(fmt.Errorf("CODEV_SMTP_URL: %w", err))
 	}
 	a.svc = workflow.NewService(workflow.ServiceConfig{
@@ -92,6 +95,20 @@ func (m *Main) start(ctx context.Context, cfg *Config, log *slog.Logger) (*app, 
 	if a.stopRiver, err = db.startRiver(ctx, jobs.Config(a.svc, cfg.ReconcileInterval)); err != nil {
 		return fail(fmt.Errorf("error starting the job queue: %w", err))
 	}
+	if cfg.IMAPURL != "" {
+		w, err := imapwatch.New(imapwatch.Config{URL: cfg.IMAPURL, Logger: log, TLSConfig: m.TLSConfig}, inbox{svc: a.svc, store: db}, db)
+		if err != nil {
+			return fail(fmt.Errorf("CODEV_IMAP_URL: %w", err))
+		}
+		a.watcher = w
+		wctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			_ = w.Run(wctx)
+		}()
+		a.stopWatcher = func() { cancel(); <-done }
+	}
 	a.web = web.NewServer(web.Config{Logger: log}, a.svc)
 	return a, nil
 }
@@ -99,6 +116,9 @@ func (m *Main) start(ctx context.Context, cfg *Config, log *slog.Logger) (*app, 
 // close stops the workers, letting running jobs finish for up to 30 seconds,
 // then closes connections.
 func (a *app) close() {
+	if a.stopWatcher != nil {
+		a.stopWatcher() // logs out cleanly
+	}
 	if a.stopRiver != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		if err := a.stopRiver(ctx); err != nil {
