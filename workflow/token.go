@@ -46,7 +46,10 @@ func (s *Signer) Verify(purpose byte, token string) (int64, error) {
 		return 0, ErrBadToken
 	}
 	buf, err := tokenEncoding.DecodeString(token)
-	if err != nil || len(buf) != 24 {
+	// The last character carries three unused bits: a decoder ignores them,
+	// so a token whose last character was changed could decode to the same
+	// bytes. Only the canonical encoding verifies.
+	if err != nil || len(buf) != 24 || tokenEncoding.EncodeToString(buf) != token {
 		return 0, ErrBadToken
 	}
 	if !hmac.Equal(buf[8:], s.tag(purpose, buf[:8])) {

@@ -26,6 +26,17 @@ func TestSigner(t *testing.T) {
 	_, err = s.Verify(TokenReply, string(tampered))
 	require.ErrorIs(t, err, ErrBadToken)
 
+	// Changing the last character only touches the unused bits of the
+	// final base32 group: it must still be refused.
+	last := []byte(tok)
+	if last[len(last)-1] == 'a' {
+		last[len(last)-1] = 'b'
+	} else {
+		last[len(last)-1] = 'a'
+	}
+	_, err = s.Verify(TokenReply, string(last))
+	require.ErrorIs(t, err, ErrBadToken)
+
 	_, err = NewSigner([]byte("another key")).Verify(TokenReply, tok)
 	require.ErrorIs(t, err, ErrBadToken)
 

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/codev-org/codev/mail"
@@ -57,6 +58,7 @@ type app struct {
 	stopRiver   func(context.Context) error
 	watcher     *imapwatch.Watcher
 	stopWatcher func()
+	closeOnce   sync.Once
 	log         *slog.Logger
 }
 
@@ -113,9 +115,12 @@ func (m *Main) start(ctx context.Context, cfg *Config, log *slog.Logger) (*app, 
 	return a, nil
 }
 
-// close stops the workers, letting running jobs finish for up to 30 seconds,
-// then closes connections.
-func (a *app) close() {
+// close stops the IMAP watcher (logging out), then the workers, letting
+// running jobs finish for up to 30 seconds, then closes connections. It may
+// be called more than once.
+func (a *app) close() { a.closeOnce.Do(a.shutdown) }
+
+func (a *app) shutdown() {
 	if a.stopWatcher != nil {
 		a.stopWatcher() // logs out cleanly
 	}

@@ -52,6 +52,7 @@ var e2eDates = []string{"2027-01-12 18:00", "2027-02-09 18:00", "2027-03-09 18:0
 
 type e2e struct {
 	t     *testing.T
+	env   map[string]string
 	m     *Main
 	out   *bytes.Buffer
 	smtp  *smtptest.Server
@@ -71,7 +72,7 @@ func newE2E(t *testing.T, kind string) *e2e {
 		"CODEV_ADDR":               "127.0.0.1:0",
 	}
 	out := &bytes.Buffer{}
-	e := &e2e{t: t, out: out, smtp: smtp, file: filepath.Join(t.TempDir(), "group.yaml"),
+	e := &e2e{t: t, env: env, out: out, smtp: smtp, file: filepath.Join(t.TempDir(), "group.yaml"),
 		clock: workflowtest.NewClock(time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC))}
 	e.m = &Main{Stdin: strings.NewReader(""), Stdout: out, Stderr: out, Getenv: func(k string) string { return env[k] }, Clock: e.clock}
 	return e
