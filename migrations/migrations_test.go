@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -93,8 +94,9 @@ func TestMigrate(t *testing.T) {
 				pending, err := d.pending(ctx, db)
 				require.NoError(t, err)
 				require.Contains(t, pending, "river/001_create_river_migration")
-				require.Contains(t, pending, "0001_init")
-				require.Equal(t, "0001_init", pending[len(pending)-1], "river's first, then ours")
+				require.Equal(t, []string{"0001_init", "0002_logins", "0003_session_pinned"}, pending[len(pending)-3:],
+					"river's first, then ours, in order")
+				require.True(t, strings.HasPrefix(pending[0], "river/"))
 			})
 
 			t.Run("MigrateThenNothingPending", func(t *testing.T) {

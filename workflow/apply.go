@@ -206,7 +206,7 @@ func (a *applier) rotate() {
 		switch {
 		case s.Cancelled():
 			fixed[s.Number] = 0
-		case !s.Start.After(a.now) || (s.ClientID != 0 && a.asked(s)):
+		case !s.Start.After(a.now) || s.Pinned || (s.ClientID != 0 && a.asked(s)):
 			fixed[s.Number] = s.ClientID
 		}
 	}

@@ -96,6 +96,9 @@ type Session struct {
 	Status   string
 	Sequence int
 	UID      string
+	// Pinned is set when the animator or an operator chose the client (a
+	// swap, the choice in open mode): re-applying the group file keeps it.
+	Pinned bool
 }
 
 // End is when the session finishes.

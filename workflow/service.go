@@ -296,3 +296,27 @@ func (s *Service) completeJob(ctx context.Context, tx Tx, jobID int64) error {
 func (s *Service) newMessageID(id int64) string {
 	return s.signer.Sign(TokenReply, id) + "." + rand.Text()[:10] + "@" + s.cfg.Mailbox.Domain
 }
+
+// NextDue returns when the next message of any group becomes due after now,
+// or the zero time when nothing is planned. The dev clock jumps there.
+func (s *Service) NextDue(ctx context.Context) (time.Time, error) {
+	states, err := s.Groups(ctx)
+	if err != nil {
+		return time.Time{}, err
+	}
+	now := s.clock.Now()
+	var next time.Time
+	for _, st := range states {
+		if t := Next(st, now); !t.IsZero() && (next.IsZero() || t.Before(next)) {
+			next = t
+		}
+	}
+	return next, nil
+}
+
+// EnqueueReconcile asks for a reconcile now: after the clock moved (dev
+// mode) or a change made outside a transaction that enqueued one.
+
+func (s *Service) EnqueueReconcile(ctx context.Context) error {
+	return s.store.InTx(ctx, func(tx Tx) error { return tx.EnqueueReconcile(ctx) })
+}

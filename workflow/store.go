@@ -1,6 +1,9 @@
 package workflow
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Store is codev's persistence, implemented by the postgres and sqlite
 // packages and checked by one conformance suite (workflow/storetest).
@@ -92,4 +95,37 @@ type Tx interface {
 	// Secret returns the key that signs reply and link tokens, created by
 	// the migration.
 	Secret(ctx context.Context) ([]byte, error)
+
+	Eraser
+	Logins
+}
+
+// Eraser removes personal data. It is part of Tx; split out to document the
+// privacy rules it serves (DOMAIN.md §3 rules 6 to 8).
+type Eraser interface {
+	// DeleteAnswers deletes the answers of a group, or of one member of it
+	// when memberID is not 0, and returns how many it deleted.
+	DeleteAnswers(ctx context.Context, groupID, memberID int64) (int64, error)
+	// DeleteInbound deletes the inbound messages matched to a group, or to
+	// one member of it when memberID is not 0, raw bytes included.
+	DeleteInbound(ctx context.Context, groupID, memberID int64) (int64, error)
+}
+
+// Logins stores one-time sign-in links for the animators' pages.
+type Logins interface {
+	// CreateLogin stores a sign-in link by the hash of its token.
+	CreateLogin(ctx context.Context, l *Login) error
+	// ConsumeLogin marks the link with that token hash used and returns it.
+	// A link that is unknown, already used or expired at now returns an
+	// error wrapping ErrNotFound: the caller cannot tell which, by design.
+	ConsumeLogin(ctx context.Context, tokenHash string, now time.Time) (*Login, error)
+}
+
+// Login is a one-time sign-in link sent by email.
+type Login struct {
+	TokenHash string // SHA-256 of the token, hex; the token itself is never stored
+	Email     string // lowercased
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	UsedAt    time.Time
 }

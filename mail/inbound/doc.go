@@ -39,5 +39,6 @@
 //
 // Input is untrusted. [Parse] never panics and never returns nil, input and
 // line counts are capped, every output string is valid UTF-8, and no step is
-// worse than linear in the input size (RE2 regexps, bounded look-ahead).
+// worse than linear in the input size (RE2 regexps, bounded look-ahead, fixed
+// MIME nesting and part limits).
 package inbound

@@ -188,7 +188,7 @@ var forwardOpeners = []string{"begin forwarded", "début du message", "beginn de
 	"inicio del mensaje", "inizio messaggio"}
 
 // attribEndings are the words an attribution line ends with, before
-// trailing punctuation. They gate reOnDateWrote.
+// trailing punctuation; onDateWrote and endsLikeAttribution look them up.
 var attribEndings = []string{
 	"wrote", "writes", "says", "said", "sent", "a écrit", "a ecrit", "nous a dit", "geschrieben", "geschreven",
 	"schrieben sie", "ha scritto", "napisał", "napisał(a)", "napisała", "escreveu", "escribió",

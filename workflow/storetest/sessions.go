@@ -83,6 +83,7 @@ func testSessions(t *testing.T, setup func(t *testing.T) *testBundle) {
 			s.ClientID = 0
 			s.Status = workflow.SessionCancelled
 			s.Sequence = 7
+			s.Pinned = true
 			s.UID = "other@codev.test"
 			require.NoError(t, tx.UpdateSession(ctx, s))
 
