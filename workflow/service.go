@@ -316,7 +316,6 @@ func (s *Service) NextDue(ctx context.Context) (time.Time, error) {
 
 // EnqueueReconcile asks for a reconcile now: after the clock moved (dev
 // mode) or a change made outside a transaction that enqueued one.
-
 func (s *Service) EnqueueReconcile(ctx context.Context) error {
 	return s.store.InTx(ctx, func(tx Tx) error { return tx.EnqueueReconcile(ctx) })
 }
