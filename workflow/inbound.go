@@ -101,7 +101,9 @@ func (s *Service) Deliver(ctx context.Context, in *Inbound) (bool, error) {
 // processed (raw bytes deleted), ignored (auto-replies) or held for the
 // animator (raw bytes kept). Processing the same message again does nothing.
 func (s *Service) ProcessInbound(ctx context.Context, id int64) error {
+	var kind, status string
 	err := s.store.InTx(ctx, func(tx Tx) error {
+		kind, status = "", ""
 		in, err := tx.Inbound(ctx, id)
 		if err != nil {
 			return fmt.Errorf("error loading inbound %d: %w", id, err)
@@ -137,6 +139,7 @@ func (s *Service) ProcessInbound(ctx context.Context, id int64) error {
 		if err := tx.UpdateInbound(ctx, in); err != nil {
 			return fmt.Errorf("error recording inbound %d: %w", id, err)
 		}
+		kind, status = in.Kind, in.Status
 		s.log.InfoContext(ctx, "inbound: Processed message", slog.Int64("inbound_id", id),
 			slog.String("kind", in.Kind), slog.String("status", in.Status), slog.String("reason", in.Reason))
 		if p2.enqueued || in.Status == InboundProcessed {
@@ -146,6 +149,9 @@ func (s *Service) ProcessInbound(ctx context.Context, id int64) error {
 		}
 		return nil
 	})
+	if err == nil && status != "" {
+		s.metrics.InboundProcessed(kind, status)
+	}
 	return err
 }
 
@@ -258,11 +264,30 @@ func (p *processing) reply() error {
 		p.hold("the reply is empty")
 		return p.noticeHeld(req.GroupID)
 	}
+	if handle, ok := replyHandlers[req.Kind]; ok {
+		done, err := handle(p, req, member)
+		if err != nil || done {
+			return err
+		}
+	}
 	if err := p.s.applyAnswers(p.ctx, p.tx, req, p.p, p.in.ID); err != nil {
 		return err
 	}
 	p.finish(InboundProcessed, "answers recorded")
 	return nil
+}
+
+// replyHandler acts on a reply to one kind of message beyond storing its
+// text as answers: a decline written in words, the animator's confirmation
+// of a swap. done means the reply was fully handled.
+type replyHandler func(p *processing, req *Message, from *Member) (done bool, err error)
+
+// replyHandlers are keyed by the kind of the message replied to.
+var replyHandlers = map[Kind]replyHandler{
+	KindInvitation:      (*processing).declineInWords,
+	KindSessionReminder: (*processing).declineInWords,
+	KindNoticeDecline:   (*processing).confirmSwap,
+	KindNoticeTopics:    (*processing).chooseClient,
 }
 
 // applyAnswers stores a reply's answers against the request it answers.

@@ -255,8 +255,9 @@ func rsvp(attendee, uid, partstat string) string {
 		"ORGANIZER;CN=Codev Managers Lyon:mailto:codev@example.org\r\nUID:" + uid + "\r\n" +
 		"ATTENDEE;CUTYPE=INDIVIDUAL;ROLE=REQ-PARTICIPANT;PARTSTAT=" + partstat + ";CN=Émilie Roux;X-NUM-GUESTS=0:MAILTO:" +
 		strings.ToUpper(attendee) + "\r\nSEQUENCE:0\r\nSUMMARY:Codev Managers Lyon – séance 1\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+	replySeq++
 	return "From: " + attendee + "\r\nTo: codev@example.org\r\nSubject: Invitation acceptée : Codev\r\n" +
-		"Message-ID: <rsvp-1@google.com>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary=\"b2\"\r\n\r\n" +
+		"Message-ID: <rsvp-" + fmt.Sprint(replySeq) + "-" + fmt.Sprint(time.Now().UnixNano()) + "@google.com>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary=\"b2\"\r\n\r\n" +
 		"--b2\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\nÉmilie Roux a accepté cette invitation.\r\n" +
 		"--b2\r\nContent-Type: text/calendar; charset=UTF-8; method=REPLY\r\nContent-Transfer-Encoding: 7bit\r\n\r\n" + cal +
 		"--b2--\r\n"
