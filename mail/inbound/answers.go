@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // maxQuestion bounds question numbers when the questionnaire size is not
@@ -145,6 +147,37 @@ func dropSignOff(out map[int]string, last int) {
 			return
 		}
 	}
+	// A name alone in the last paragraph ("…\n\nAlice") signs the reply.
+	if n := len(lines); n >= 3 && strings.TrimSpace(lines[n-2]) == "" && isNameLine(lines[n-1]) {
+		out[last] = strings.TrimSpace(strings.Join(lines[:n-2], "\n"))
+	}
+}
+
+// notNames are one-word answers that look like a capitalised name.
+var notNames = map[string]bool{"oui": true, "non": true, "yes": true, "no": true, "ok": true, "merci": true,
+	"thanks": true, "rien": true, "aucun": true, "aucune": true, "none": true, "nothing": true, "d'accord": true,
+	"peut-être": true, "maybe": true, "bien": true, "good": true}
+
+// isNameLine reports whether a line looks like a signature name: one to
+// three capitalised words of letters (hyphens, apostrophes and a final
+// period allowed), nothing else.
+func isNameLine(s string) bool {
+	words := strings.Fields(strings.TrimSuffix(strings.TrimSpace(s), "."))
+	if len(words) == 0 || len(words) > 3 || (len(words) == 1 && notNames[strings.ToLower(words[0])]) {
+		return false
+	}
+	for _, w := range words {
+		r, _ := utf8.DecodeRuneInString(w)
+		if !unicode.IsUpper(r) {
+			return false
+		}
+		for _, c := range w {
+			if !unicode.IsLetter(c) && c != '-' && c != '\'' && c != '’' && c != '.' {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 var (

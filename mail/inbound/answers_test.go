@@ -76,3 +76,13 @@ func TestExplicitRating(t *testing.T) {
 	require.Equal(t, 5, *explicitRating("Super séance, 5/5"[len("Super séance, "):]))
 	require.Nil(t, explicitRating("J'ai 3 enfants.\n4"), "bare numbers in prose are not ratings")
 }
+
+func TestExtractAnswersDropsNameSignature(t *testing.T) {
+	t.Parallel()
+	got := ExtractAnswers("1. Je n'arrive pas à déléguer.\n7. J'aimerais que le groupe m'aide.\n\nAlice\n")
+	require.Equal(t, map[int]string{1: "Je n'arrive pas à déléguer.", 7: "J'aimerais que le groupe m'aide."}, got)
+	got = ExtractAnswers("1. Une réponse.\n\nSur deux paragraphes, avec une phrase.\n")
+	require.Equal(t, "Une réponse.\n\nSur deux paragraphes, avec une phrase.", got[1], "a real paragraph stays")
+	got = ExtractAnswers("1. Premier point.\n\nOui\n")
+	require.Equal(t, "Premier point.\n\nOui", got[1], "a lone word answer stays")
+}
