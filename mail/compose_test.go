@@ -409,6 +409,18 @@ func TestComposeRejects(t *testing.T) {
 	}
 }
 
+func TestComposeUnsubscribeOnLoopback(t *testing.T) {
+	t.Parallel()
+
+	// codev dev serves its links over plain http on loopback.
+	for _, u := range []string{"http://127.0.0.1:8080/u/x", "http://localhost:8080/u/x", "http://[::1]:8080/u/x"} {
+		m := testMessage()
+		m.ListUnsubscribe = u
+		_, err := Compose(m)
+		require.NoError(t, err, u)
+	}
+}
+
 func TestCheckCalendarOrganizerFolded(t *testing.T) {
 	t.Parallel()
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"net"
 	netmail "net/mail"
 	"net/url"
 	"strings"
@@ -229,18 +230,26 @@ func isLanguageTag(s string) bool {
 
 // checkUnsubscribeURL enforces what RFC 8058 one-click needs: an absolute
 // https URL, which RFC 2369 puts between angle brackets, so it may hold no
-// brackets, spaces or unencoded commas.
+// brackets, spaces or unencoded commas. Plain http is accepted on loopback
+// only, where `codev dev` serves its page.
 func checkUnsubscribeURL(raw string) error {
 	if err := checkHeaderText("List-Unsubscribe", raw); err != nil {
 		return err
 	}
 	u, err := url.Parse(raw)
-	if err != nil || u.Scheme != "https" || u.Host == "" || !isPrintableASCII(raw) ||
+	secure := err == nil && (u.Scheme == "https" || (u.Scheme == "http" && isLoopbackHost(u.Hostname())))
+	if !secure || u.Host == "" || !isPrintableASCII(raw) ||
 		strings.ContainsAny(raw, "<>,") || len(raw) > maxTokenLen {
 		return fmt.Errorf("%w: List-Unsubscribe %q must be an absolute https URL without spaces, '<', '>' or ','",
 			ErrInvalidMessage, raw)
 	}
 	return nil
+}
+
+// isLoopbackHost reports whether host is localhost or a loopback address.
+func isLoopbackHost(host string) bool {
+	ip := net.ParseIP(host)
+	return host == "localhost" || (ip != nil && ip.IsLoopback())
 }
 
 // checkCalendar enforces INTEROP.md §1.1 rules 5 and 7 on the encoded

@@ -243,18 +243,36 @@ const (
 	NoticeHeld = "held"
 	// NoticeOversize: an incoming message was over the size limit.
 	NoticeOversize = "oversize"
+	// NoticeTopics (open mode): the topics proposed in answer to the call
+	// for topics of Data.Session (Topics, required), for the animator to
+	// choose the client by replying with a number or a name.
+	NoticeTopics = "topics"
 )
 
 // Notice is the subject of an AnimatorNotice. Member and Address name the
 // person concerned (either may be empty when unknown); Reason is a short
 // technical reason (never message content); SwapWith is the proposed
-// replacement client for NoticeClientDecline.
+// replacement client for NoticeClientDecline; Topics are the proposals of
+// NoticeTopics.
 type Notice struct {
 	Type     string
 	Member   string
 	Address  string
 	Reason   string
 	SwapWith string
+	Topics   []Topic
+}
+
+// Topic is one proposal in answer to the call for topics, as the animator
+// sees it: its Number (what the animator replies to choose it), the
+// proposer's Name and the one-line Title. The animator sees every title;
+// Shared says whether its author agreed to it being shared with the group,
+// which the email states next to it. Titles never reach a subject.
+type Topic struct {
+	Number int
+	Name   string
+	Title  string
+	Shared bool
 }
 
 // HistoryItem is one session in a member's own history: Session is a

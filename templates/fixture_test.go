@@ -53,6 +53,7 @@ type fixtureText struct {
 	holdReason, bounceReason, declineReason   string
 	oversizeReason                            string
 	averageRating                             string
+	topics                                    []string
 }
 
 var fixtureTexts = map[string]fixtureText{
@@ -95,6 +96,7 @@ var fixtureTexts = map[string]fixtureText{
 		declineReason:  "Déplacement chez un fournisseur ce jour-là.",
 		averageRating:  "4,4",
 		oversizeReason: "message de 14 Mo, limite de 10 Mo",
+		topics:         []string{"Un collaborateur qui conteste toutes mes décisions en réunion", "Préparer un premier entretien de recadrage"},
 	},
 	"en": {
 		preparation: []string{
@@ -135,6 +137,7 @@ var fixtureTexts = map[string]fixtureText{
 		declineReason:  "Visiting a supplier that day.",
 		averageRating:  "4.4",
 		oversizeReason: "14 MB message, limit 10 MB",
+		topics:         []string{"A colleague who disputes all my decisions in meetings", "Preparing a first corrective conversation"},
 	},
 }
 
@@ -235,6 +238,9 @@ func fixture(kind Kind, lang, variant string) Data {
 		if variant == NoticeBounce || variant == NoticeHeld || variant == NoticeOversize {
 			d.Session = Session{}
 		}
+		if variant == NoticeTopics {
+			d.Session.Client = "" // open mode: the animator is about to choose
+		}
 	case SignIn:
 		d.Recipient = animator
 	case Invitation:
@@ -259,6 +265,13 @@ func fixtureNotice(variant string, ft fixtureText) *Notice {
 		return &Notice{Type: NoticeHeld, Member: "Farid Benali", Address: "farid.benali@example.net", Reason: ft.holdReason}
 	case NoticeOversize:
 		return &Notice{Type: NoticeOversize, Address: "member6@example.com", Reason: ft.oversizeReason}
+	case NoticeTopics:
+		// Numbers follow the order of arrival; a proposal from a member who
+		// left the group leaves a gap.
+		return &Notice{Type: NoticeTopics, Topics: []Topic{
+			{Number: 1, Name: "David Moreau", Title: ft.topics[0], Shared: true},
+			{Number: 3, Name: "Émilie Garnier", Title: ft.topics[1]},
+		}}
 	}
 	return &Notice{Type: NoticeClientDecline, Member: "Bruno Lefèvre", Address: "member2@example.com", SwapWith: "Chloé Nguyen"}
 }
@@ -266,5 +279,5 @@ func fixtureNotice(variant string, ft fixtureText) *Notice {
 // variants lists the golden cases of each kind beyond its main one.
 var variants = map[Kind][]string{
 	Invitation:     {"rescheduled"},
-	AnimatorNotice: {NoticeDecline, NoticeBounce, NoticeHeld, NoticeOversize},
+	AnimatorNotice: {NoticeDecline, NoticeBounce, NoticeHeld, NoticeOversize, NoticeTopics},
 }

@@ -23,6 +23,10 @@ var kindLabels = map[Kind][2]string{ // fr, en
 	RetentionWarning: {"export ou suppression des données", "data export or deletion"},
 	AnimatorNotice:   {"avis à l'animateur·rice", "notice to the facilitator"},
 	SignIn:           {"lien de connexion", "sign-in link"},
+	// The list of proposed topics (open mode) is rendered as an
+	// AnimatorNotice, but it waits for the animator's choice, so the
+	// digest's "awaiting an answer" names it under its stored kind.
+	"notice_topics": {"choix du ou de la client·e parmi les sujets proposés", "choice of the client among the proposed topics"},
 }
 
 // KindLabel names a kind of email in words, in lower case, for lines the

@@ -44,6 +44,9 @@ func freeText(d Data) []string {
 	}
 	if d.Notice != nil {
 		out = append(out, d.Notice.Reason)
+		for _, t := range d.Notice.Topics {
+			out = append(out, t.Title)
+		}
 	}
 	var texts []string
 	for _, s := range out {
@@ -462,6 +465,8 @@ func TestRenderErrors(t *testing.T) {
 	noticeless.Notice = nil
 	badNotice := fixture(AnimatorNotice, "fr", "")
 	badNotice.Notice = &Notice{Type: "other"}
+	noTopics := fixture(AnimatorNotice, "fr", NoticeTopics)
+	noTopics.Notice.Topics = nil
 	noSignIn := fixture(SignIn, "fr", "")
 	noSignIn.Links.SignIn = ""
 	badLink := ok
@@ -479,6 +484,7 @@ func TestRenderErrors(t *testing.T) {
 		{"NoSummary", Summary, ok, ErrMissingData},
 		{"NoNotice", AnimatorNotice, noticeless, ErrMissingData},
 		{"UnknownNotice", AnimatorNotice, badNotice, ErrMissingData},
+		{"NoTopics", AnimatorNotice, noTopics, ErrMissingData},
 		{"NoSignInLink", SignIn, noSignIn, ErrMissingData},
 		{"RelativeLink", Welcome, badLink, nil},
 	}

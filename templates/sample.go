@@ -24,6 +24,9 @@ func samples(lang string, kind Kind) []Data {
 	for _, t := range noticeTypes {
 		m, f := minimal, full
 		m.Notice = &Notice{Type: t}
+		if t == NoticeTopics {
+			m.Notice.Topics = []Topic{{Number: 1}}
+		}
 		n := *full.Notice
 		n.Type = t
 		f.Notice = &n

@@ -82,7 +82,8 @@ const (
 	RetentionWarning Kind = "retention_warning"
 	// AnimatorNotice (#10 and other events) tells the animator about
 	// Data.Notice (required): a decline, a client's decline with a swap to
-	// confirm, a bounce, a held or an oversize message.
+	// confirm, a bounce, a held or an oversize message, or (open mode) the
+	// topics proposed for Data.Session, to choose the client from.
 	AnimatorNotice Kind = "animator_notice"
 	// SignIn sends an animator a one-time sign-in link (Links.SignIn,
 	// required, valid 15 minutes).
@@ -312,6 +313,8 @@ func check(kind Kind, d Data) error {
 		return missing("Notice")
 	case kind == AnimatorNotice && !slices.Contains(noticeTypes, d.Notice.Type):
 		return fmt.Errorf("%w: unknown notice type %q", ErrMissingData, d.Notice.Type)
+	case kind == AnimatorNotice && d.Notice.Type == NoticeTopics && len(d.Notice.Topics) == 0:
+		return missing("Notice.Topics")
 	case kind == SignIn && d.Links.SignIn == "":
 		return missing("Links.SignIn")
 	case kind == RetentionWarning && (d.PurgeDate == "" || d.Links.Export == ""):
@@ -320,7 +323,7 @@ func check(kind Kind, d Data) error {
 	return nil
 }
 
-var noticeTypes = []string{NoticeDecline, NoticeClientDecline, NoticeBounce, NoticeHeld, NoticeOversize}
+var noticeTypes = []string{NoticeDecline, NoticeClientDecline, NoticeBounce, NoticeHeld, NoticeOversize, NoticeTopics}
 
 // tidy lets templates be written for readability: it removes trailing
 // blanks, collapses runs of blank lines left by actions into one, and

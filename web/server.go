@@ -17,6 +17,25 @@ import (
 // Config configures the HTTP server.
 type Config struct {
 	Logger *slog.Logger
+	// BaseURL is the public URL of the server (CODEV_BASE_URL): sign-in
+	// links start with it, never with the request's Host header, and
+	// cookies are Secure when it is https.
+	BaseURL string
+	// Limits are the rate limits of sign-in and feeds; nil fields take
+	// the documented defaults.
+	Limits Limits
+	// TrustProxy makes rate limits count by the address a reverse proxy
+	// puts last in X-Forwarded-For instead of the peer's (CODEV_TRUST_PROXY).
+	TrustProxy bool
+	// Metrics, when set, is served at /metrics; MetricsToken, when set, is
+	// the bearer token /metrics requires (CODEV_METRICS_TOKEN).
+	Metrics      *Metrics
+	MetricsToken string
+	// Ready are the checks of /readyz (database, SMTP, IMAP).
+	Ready []Check
+	// AdminJobs is River UI's handler, served to admins under /admin/jobs;
+	// nil serves nothing there.
+	AdminJobs http.Handler
 }
 
 // Server is codev's HTTP server.
@@ -25,6 +44,7 @@ type Server struct {
 	svc     *workflow.Service
 	log     *slog.Logger
 	handler http.Handler
+	ui      *ui
 }
 
 // NewServer builds the routes.
@@ -32,11 +52,18 @@ func NewServer(cfg Config, svc *workflow.Service) *Server {
 	s := &Server{cfg: cfg, svc: svc, log: cmp.Or(cfg.Logger, slog.New(slog.DiscardHandler))}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /cal/{file}", s.feed)
+	s.preferencesRoutes(mux)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = w.Write([]byte("ok\n"))
 	})
-	s.handler = securityHeaders(mux)
+	mux.Handle("GET /readyz", &readiness{checks: cfg.Ready, log: s.log})
+	if cfg.Metrics != nil {
+		mux.Handle("GET /metrics", cfg.Metrics.Handler(cfg.MetricsToken, s.log))
+	}
+	s.ui = newUI(cfg, svc, s.log)
+	s.ui.routes(mux)
+	s.handler = securityHeaders(s.ui.guard(mux))
 	return s
 }
 
@@ -45,8 +72,21 @@ func (s *Server) Handler() http.Handler { return s.handler }
 
 // Serve serves on ln until ctx is done, then shuts down gracefully.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	err := Serve(ctx, ln, s.handler)
+	s.Wait()
+	return err
+}
+
+// Wait waits for the work a request left running after its response: the
+// sign-in emails being sent. Callers that serve Handler themselves call it
+// after shutting down.
+func (s *Server) Wait() { s.ui.wait() }
+
+// Serve serves h on ln until ctx is done, then shuts down gracefully. `codev
+// dev` serves its page with it, around the Server's handler.
+func Serve(ctx context.Context, ln net.Listener, h http.Handler) error {
 	srv := &http.Server{
-		Handler:           s.handler,
+		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		MaxHeaderBytes:    16 << 10,
 	}
@@ -66,6 +106,7 @@ func securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 		next.ServeHTTP(w, r)

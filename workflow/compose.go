@@ -54,7 +54,7 @@ func (s *Service) Compose(st *State, msg *Message, now time.Time) (*Email, error
 // templateKind names the template of a message kind: notices share one.
 func templateKind(k Kind) templates.Kind {
 	switch k {
-	case KindNoticeBounce, KindNoticeDecline, KindNoticeHeld:
+	case KindNoticeBounce, KindNoticeDecline, KindNoticeHeld, KindNoticeTopics:
 		return templates.AnimatorNotice
 	}
 	return templates.Kind(k)
@@ -168,6 +168,10 @@ func (s *Service) templateData(st *State, msg *Message, to *Member, sess *Sessio
 		d.History = s.history(st, to)
 	case KindNoticeBounce, KindNoticeDecline, KindNoticeHeld:
 		d.Notice = s.noticeData(st, msg, sess)
+	case KindNoticeTopics:
+		if d.Notice = s.topicsNotice(st, sess); d.Notice == nil {
+			return nil, ErrNothingToSend
+		}
 	case KindRetentionWarning:
 		if sch := st.Scheduled(); len(sch) > 0 {
 			d.PurgeDate = templates.FormatDate(lang, PurgeAt(g, sch[len(sch)-1]), loc)

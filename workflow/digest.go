@@ -75,7 +75,7 @@ func (s *Service) digest(st *State, sess *Session) *templates.Digest {
 			d.Rotation = append(d.Rotation, templates.Turn{Number: o.Number, Name: c.Name, Done: o.Number < sess.Number})
 		}
 	}
-	d.Unanswered = s.unanswered(st)
+	d.Unanswered = s.unanswered(st, sess)
 	news += len(d.Unanswered)
 	if news == 0 {
 		return nil
@@ -95,12 +95,15 @@ func rsvpWord(partstat string) string {
 	return "needs-action"
 }
 
-// asks are the kinds of message that ask for an answer.
-var asks = []Kind{KindWelcome, KindPrepare, KindFollowup, KindClientPlan, KindCallForTopics}
+// asks are the kinds of message that ask for an answer. The list of
+// proposed topics asks the animator to choose the client.
+var asks = []Kind{KindWelcome, KindPrepare, KindFollowup, KindClientPlan, KindCallForTopics, KindNoticeTopics}
 
 // unanswered lists the requests sent and not answered, by whom and since
-// when: names, kinds and dates, never content.
-func (s *Service) unanswered(st *State) []string {
+// when: names, kinds and dates, never content. The animator's own choice
+// of a client (open mode) is listed in the digest of that session only,
+// while it is still to be made.
+func (s *Service) unanswered(st *State, sess *Session) []string {
 	var out []string
 	g := st.Group
 	for _, m := range st.Messages {
@@ -108,7 +111,7 @@ func (s *Service) unanswered(st *State) []string {
 			continue
 		}
 		who := st.Member(m.MemberID)
-		if who == nil || !who.Active {
+		if who == nil || !who.Active || (m.Kind == KindNoticeTopics && !choicePending(st, m, sess)) {
 			continue
 		}
 		out = append(out, fmt.Sprintf("%s — %s, %s", who.Name,
@@ -181,4 +184,15 @@ func (s *Service) history(st *State, m *Member) []templates.HistoryItem {
 		})
 	}
 	return out
+}
+
+// choicePending reports whether a list of proposed topics still waits for
+// the animator's choice before session sess: it is that session's list and
+// the session has no active client.
+func choicePending(st *State, m *Message, sess *Session) bool {
+	if sess == nil || m.SessionID != sess.ID {
+		return false
+	}
+	c := st.Member(sess.ClientID)
+	return c == nil || !c.Active
 }

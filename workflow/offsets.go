@@ -8,7 +8,7 @@ import "time"
 type Offsets struct {
 	Prepare         Days `json:"prepare,omitempty"`          // « vous êtes client·e »: D−21
 	PrepareReminder Days `json:"prepare_reminder,omitempty"` // single reminder: D−10
-	CallForTopics   Days `json:"call_for_topics,omitempty"`  // open mode: D−14
+	CallForTopics   Days `json:"call_for_topics,omitempty"`  // open mode: D−14; the animator's list of proposals follows 4 days later (D−10)
 	Followup        Days `json:"followup,omitempty"`         // previous client's experiments: D−3
 	Digest          Days `json:"digest,omitempty"`           // animator: D−2
 	SessionReminder Days `json:"session_reminder,omitempty"` // everyone: D−1

@@ -24,6 +24,11 @@ type ServiceConfig struct {
 	Clock   Clock
 	// Parser reads inbound mail (mail/inbound through an adapter).
 	Parser Parser
+	// Metrics counts sends and inbound messages; optional.
+	Metrics Metrics
+	// Admins are the addresses (CODEV_ADMINS, lowercased) that may sign in
+	// to the animators' pages and see every group, animators or not.
+	Admins []string
 }
 
 // Service carries out codev's use cases over a Store. It is safe for
@@ -38,6 +43,7 @@ type Service struct {
 	log       *slog.Logger
 	clock     Clock
 	parser    Parser
+	metrics   Metrics
 }
 
 // NewService returns a Service. mailer may be nil for commands that never send.
@@ -46,6 +52,7 @@ func NewService(cfg ServiceConfig, store Store, mailer Mailer, tpl *templates.Se
 		cfg: cfg, store: store, mailer: mailer, templates: tpl, signer: signer, gen: gen,
 		log:   cmp.Or(cfg.Logger, slog.New(slog.DiscardHandler)),
 		clock: cmp.Or[Clock](cfg.Clock, SystemClock{}), parser: cfg.Parser,
+		metrics: cmp.Or[Metrics](cfg.Metrics, nopMetrics{}),
 	}
 }
 
@@ -205,7 +212,7 @@ func (s *Service) reconcileGroup(ctx context.Context, groupID int64) (int, error
 					slog.String("kind", string(m.Kind)), slog.String("reason", m.Reason))
 			}
 		}
-		return nil
+		return s.purge(ctx, tx, st, now)
 	})
 	return n, err
 }
@@ -256,6 +263,7 @@ func (s *Service) Send(ctx context.Context, messageID, jobID int64) error {
 	}
 	sendErr := s.mailer.Send(ctx, email)
 	if sendErr != nil && !errors.Is(sendErr, ErrPermanent) {
+		s.metrics.MessageFailed(msg.Kind, false)
 		s.log.WarnContext(ctx, "sender: Temporary failure", slog.Int64("message_id", msg.ID), slog.String("error", sendErr.Error()))
 		return fmt.Errorf("error sending message %d: %w", msg.ID, sendErr)
 	}
@@ -277,9 +285,11 @@ func (s *Service) Send(ctx context.Context, messageID, jobID int64) error {
 		return fmt.Errorf("error recording message %d: %w", msg.ID, err)
 	}
 	if sendErr != nil {
+		s.metrics.MessageFailed(msg.Kind, true)
 		s.log.ErrorContext(ctx, "sender: Permanent failure", slog.Int64("message_id", msg.ID), slog.String("error", sendErr.Error()))
 		return fmt.Errorf("error sending message %d: %w", msg.ID, sendErr)
 	}
+	s.metrics.MessageSent(msg.Kind)
 	s.log.InfoContext(ctx, "sender: Sent message", slog.Int64("message_id", msg.ID), slog.String("kind", string(msg.Kind)))
 	return nil
 }

@@ -44,6 +44,7 @@ const (
 	minDuration    = 30 * time.Minute
 	maxDuration    = 4 * time.Hour
 	minSessionsGap = 7 * 24 * time.Hour
+	maxProblems    = 20 // problems listed in one error
 )
 
 // Validate checks the spec against the method's rules and returns an EINVALID
@@ -121,6 +122,11 @@ func (s *GroupSpec) Validate() error {
 	if s.Duration != 0 && (s.Duration < minDuration || s.Duration > maxDuration) {
 		bad("sessions.duration", "%s is out of range (30m to 4h)", s.Duration)
 	}
+	if len(errs) > maxProblems {
+		// A hostile file (thousands of bad members or dates) must not make
+		// an error of hundreds of kilobytes.
+		errs = append(errs[:maxProblems], fmt.Sprintf("and %d more problems", len(errs)-maxProblems))
+	}
 	if len(errs) > 0 {
 		return &Error{Code: EINVALID, Message: "invalid group: " + strings.Join(errs, "; ")}
 	}
@@ -137,9 +143,18 @@ func checkText(field, v string, required bool, bad func(string, string, ...any))
 		bad(field, "is longer than %d characters", maxNameLen)
 	case strings.IndexFunc(v, unicode.IsControl) >= 0:
 		bad(field, "contains a control character (line breaks are not allowed)")
+	case strings.IndexFunc(v, isBidiControl) >= 0:
+		bad(field, "contains a bidirectional control character, which can disguise text")
 	case strings.ContainsAny(v, "<>\""):
 		bad(field, "must not contain <, > or \"")
 	}
+}
+
+// isBidiControl reports the invisible characters that reorder text
+// (Unicode's Bidi_Control property), which can make a subject or a name
+// read differently from what it is.
+func isBidiControl(r rune) bool {
+	return r == '\u061c' || r == '\u200e' || r == '\u200f' || (r >= '\u202a' && r <= '\u202e') || (r >= '\u2066' && r <= '\u2069')
 }
 
 func checkEmail(field, v string, bad func(string, string, ...any)) {

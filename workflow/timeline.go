@@ -208,6 +208,11 @@ func (t *timeline) session(s, prev *Session) {
 				t.add(KindCallForTopics, s, m, 0, d(t.off.CallForTopics), d(t.off.Followup))
 			}
 		}
+		// The proposals go to the animator, who chooses by reply while
+		// the client can still prepare (openmode.go).
+		if client == nil {
+			t.add(KindNoticeTopics, s, animator, 0, d(t.off.CallForTopics+topicChoiceDelay), d(t.off.Digest))
+		}
 	}
 	if client != nil {
 		due := d(t.off.Prepare)
@@ -252,14 +257,7 @@ func (t *timeline) session(s, prev *Session) {
 }
 
 // hadTurn reports whether m is or was client of a session other than s.
-func (t *timeline) hadTurn(m *Member, s *Session) bool {
-	for _, o := range t.st.Sessions {
-		if o.ID != s.ID && !o.Cancelled() && o.ClientID == m.ID {
-			return true
-		}
-	}
-	return false
-}
+func (t *timeline) hadTurn(m *Member, s *Session) bool { return turnOf(t.st, m, s) != nil }
 
 // endOfCycle: #15 the review a week after the last session and #16 the
 // retention warning 15 days before free text is purged.

@@ -42,6 +42,15 @@ type Config struct {
 	LogLevel  string
 	// ReconcileInterval is how often the reconciler runs; default 1m.
 	ReconcileInterval time.Duration
+	// Admins (CODEV_ADMINS, comma-separated addresses, lowercased) may sign
+	// in to the web pages, see every group and River UI at /admin/jobs.
+	Admins []string
+	// MetricsToken (CODEV_METRICS_TOKEN or _FILE), when set, is the bearer
+	// token /metrics requires; empty serves /metrics to anyone.
+	MetricsToken string
+	// TrustProxy (CODEV_TRUST_PROXY=true) makes rate limits count clients
+	// by the last X-Forwarded-For address: set it behind a reverse proxy.
+	TrustProxy bool
 }
 
 // LoadConfig reads the configuration from getenv.
@@ -61,6 +70,21 @@ func LoadConfig(getenv func(string) string) (*Config, error) {
 		if *v.dst, err = secret(getenv, v.name); err != nil {
 			return nil, err
 		}
+	}
+	if c.MetricsToken, err = secret(getenv, "CODEV_METRICS_TOKEN"); err != nil {
+		return nil, err
+	}
+	for a := range strings.SplitSeq(getenv("CODEV_ADMINS"), ",") {
+		if a = strings.ToLower(strings.TrimSpace(a)); a != "" {
+			c.Admins = append(c.Admins, a)
+		}
+	}
+	switch v := strings.ToLower(getenv("CODEV_TRUST_PROXY")); v {
+	case "", "false", "0", "no":
+	case "true", "1", "yes":
+		c.TrustProxy = true
+	default:
+		return nil, fmt.Errorf("CODEV_TRUST_PROXY: %q is not true or false", v)
 	}
 	c.ReconcileInterval = time.Minute
 	if s := getenv("CODEV_RECONCILE_INTERVAL"); s != "" {
@@ -112,6 +136,11 @@ func (c *Config) ValidateServe() error {
 	}
 	if c.SMTPURL == "" {
 		errs = append(errs, errors.New("CODEV_SMTP_URL is not set: give the submission server, e.g. smtp://user:pass@smtp.example.org:587"))
+	}
+	for _, a := range c.Admins {
+		if _, err := workflow.ParseAddress(a); err != nil {
+			errs = append(errs, fmt.Errorf("CODEV_ADMINS: %q is not an email address (give addresses separated by commas)", a))
+		}
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Errorf("CODEV_LOG_FORMAT: %q is not text or json", c.LogFormat))

@@ -37,7 +37,7 @@ type cycle struct {
 	e    *e2e
 	a    *app
 	imap *imaptest.Server
-	seen int64          // highest message ID already collected
+	seen int64 // highest message ID already collected
 	sent []*workflow.Message
 	mail map[int64]string // message ID → plain text received over SMTP
 }

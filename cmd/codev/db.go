@@ -6,9 +6,11 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"strings"
 
 	"github.com/riverqueue/river"
+	"riverqueue.com/riverui"
 
 	"github.com/codev-org/codev/migrations"
 	"github.com/codev-org/codev/postgres"
@@ -23,7 +25,33 @@ type database struct {
 	kind       string // "postgres" or "sqlite"
 	migrate    func(context.Context) error
 	pending    func(context.Context) ([]string, error)
-	startRiver func(context.Context, *river.Config) (stop func(context.Context) error, err error)
+	startRiver func(context.Context, *river.Config) (*jobQueue, error)
+}
+
+// jobQueue is a started River client: how to stop it, and River UI's
+// handler for it (mounted by `codev dev`).
+type jobQueue struct {
+	stop func(context.Context) error
+	// ui builds River UI's handler, served under prefix, running its
+	// background services until ctx is done.
+	ui func(ctx context.Context, prefix string, log *slog.Logger) (http.Handler, error)
+}
+
+// startQueue starts a River client of any driver.
+func startQueue[TTx any](ctx context.Context, c *river.Client[TTx]) (*jobQueue, error) {
+	if err := c.Start(ctx); err != nil {
+		return nil, err
+	}
+	return &jobQueue{stop: c.Stop, ui: func(ctx context.Context, prefix string, log *slog.Logger) (http.Handler, error) {
+		h, err := riverui.NewHandler(&riverui.HandlerOpts{Endpoints: riverui.NewEndpoints(c, nil), Logger: log, Prefix: prefix})
+		if err != nil {
+			return nil, fmt.Errorf("error building River UI: %w", err)
+		}
+		if err := h.Start(ctx); err != nil {
+			return nil, fmt.Errorf("error starting River UI: %w", err)
+		}
+		return h, nil
+	}}, nil
 }
 
 // defaultSQLite is the embedded default: a file in the working directory.
@@ -43,12 +71,12 @@ func openDatabase(ctx context.Context, url string, log *slog.Logger) (*database,
 			Store: s, kind: "postgres",
 			migrate: func(ctx context.Context) error { return migrations.MigratePostgres(ctx, s.Pool()) },
 			pending: func(ctx context.Context) ([]string, error) { return migrations.PendingPostgres(ctx, s.Pool()) },
-			startRiver: func(ctx context.Context, cfg *river.Config) (func(context.Context) error, error) {
+			startRiver: func(ctx context.Context, cfg *river.Config) (*jobQueue, error) {
 				c, err := s.NewRiverClient(cfg)
 				if err != nil {
 					return nil, err
 				}
-				return c.Stop, c.Start(ctx)
+				return startQueue(ctx, c)
 			},
 		}, nil
 	case url == "" || strings.HasPrefix(url, "sqlite:"):
@@ -64,12 +92,12 @@ func openDatabase(ctx context.Context, url string, log *slog.Logger) (*database,
 			Store: s, kind: "sqlite",
 			migrate: func(ctx context.Context) error { return migrations.MigrateSQLite(ctx, s.DB()) },
 			pending: func(ctx context.Context) ([]string, error) { return migrations.PendingSQLite(ctx, s.DB()) },
-			startRiver: func(ctx context.Context, cfg *river.Config) (func(context.Context) error, error) {
+			startRiver: func(ctx context.Context, cfg *river.Config) (*jobQueue, error) {
 				c, err := s.NewRiverClient(cfg)
 				if err != nil {
 					return nil, err
 				}
-				return c.Stop, c.Start(ctx)
+				return startQueue(ctx, c)
 			},
 		}, nil
 	}

@@ -8,6 +8,7 @@
 //	codev group list                 list groups
 //	codev preview -f group.yaml --out DIR
 //	codev inspect-mail FILE...       what codev understands of emails
+//	codev doctor                     check configuration, database, SMTP, IMAP
 //	codev version
 package main
 
@@ -53,11 +54,16 @@ type command struct {
 
 func commands() []command {
 	return []command{
+		{"dev", "everything in one process for a first look: demo group, mailboxes, dev page", (*Main).dev},
 		{"serve", "run the job workers, the IMAP watcher and the HTTP server", (*Main).serve},
 		{"migrate", "create or upgrade the database (River's tables and codev's)", (*Main).migrate},
 		{"group", "apply a group file or list groups (group apply -f FILE, group list)", (*Main).group},
+		{"session", "reschedule, cancel or swap the clients of sessions (session reschedule|cancel|swap)", (*Main).session},
+		{"member", "pause or resume a member's optional emails, erase a person's data", (*Main).member},
+		{"export", "print a group's data, or a person's own data, as JSON", (*Main).export},
 		{"preview", "render every message of a group's cycle into a folder, without database or network", (*Main).preview},
 		{"inspect-mail", "print, as JSON lines, what codev understands of email files", (*Main).inspectMail},
+		{"doctor", "check the configuration, the database, SMTP and IMAP, and say what to fix", (*Main).doctor},
 		{"version", "print the version", (*Main).version},
 	}
 }

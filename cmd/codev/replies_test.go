@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -215,12 +216,12 @@ func memberID(st *workflow.State, email string) int64 {
 	return 0
 }
 
-var replySeq int
+// replySeq numbers test replies' Message-IDs; tests run in parallel.
+var replySeq atomic.Int64
 
 func mailFrom(from, to, subject, inReplyTo, body string) string {
-	replySeq++
 	h := fmt.Sprintf("From: %s\r\nTo: %s\r\nSubject: %s\r\nMessage-ID: <reply-%d-%d@client.example>\r\nDate: Wed, 23 Dec 2026 10:00:00 +0100\r\n",
-		from, to, subject, replySeq, time.Now().UnixNano())
+		from, to, subject, replySeq.Add(1), time.Now().UnixNano())
 	if inReplyTo != "" {
 		h += "In-Reply-To: <" + inReplyTo + ">\r\nReferences: <" + inReplyTo + ">\r\n"
 	}
@@ -256,9 +257,8 @@ func rsvp(attendee, uid, partstat string) string {
 		"ORGANIZER;CN=Codev Managers Lyon:mailto:codev@example.org\r\nUID:" + uid + "\r\n" +
 		"ATTENDEE;CUTYPE=INDIVIDUAL;ROLE=REQ-PARTICIPANT;PARTSTAT=" + partstat + ";CN=Émilie Roux;X-NUM-GUESTS=0:MAILTO:" +
 		strings.ToUpper(attendee) + "\r\nSEQUENCE:0\r\nSUMMARY:Codev Managers Lyon – séance 1\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
-	replySeq++
 	return "From: " + attendee + "\r\nTo: codev@example.org\r\nSubject: Invitation acceptée : Codev\r\n" +
-		"Message-ID: <rsvp-" + fmt.Sprint(replySeq) + "-" + fmt.Sprint(time.Now().UnixNano()) + "@google.com>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary=\"b2\"\r\n\r\n" +
+		"Message-ID: <rsvp-" + fmt.Sprint(replySeq.Add(1)) + "-" + fmt.Sprint(time.Now().UnixNano()) + "@google.com>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary=\"b2\"\r\n\r\n" +
 		"--b2\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\nÉmilie Roux a accepté cette invitation.\r\n" +
 		"--b2\r\nContent-Type: text/calendar; charset=UTF-8; method=REPLY\r\nContent-Transfer-Encoding: 7bit\r\n\r\n" + cal +
 		"--b2--\r\n"

@@ -56,8 +56,11 @@ type app struct {
 	sender      *mail.Sender
 	web         *web.Server
 	stopRiver   func(context.Context) error
+	stopOrphans func()
+	jobsUI      func(ctx context.Context, prefix string, log *slog.Logger) (http.Handler, error) // River UI (dev mode)
 	watcher     *imapwatch.Watcher
 	stopWatcher func()
+	metrics     *web.Metrics
 	closeOnce   sync.Once
 	log         *slog.Logger
 }
@@ -91,12 +94,32 @@ func (m *Main) start(ctx context.Context, cfg *Config, log *slog.Logger) (*app, 
 	if a.sender, err = mail.NewSender(&mail.SMTPConfig{URL: cfg.SMTPURL, TLSConfig: m.TLSConfig}, log); err != nil {
 		return fail(fmt.Errorf("CODEV_SMTP_URL: %w", err))
 	}
+	a.metrics = web.NewMetrics()
 	a.svc = workflow.NewService(workflow.ServiceConfig{
 		Mailbox: mb, BaseURL: cfg.BaseURL, Logger: log, Clock: m.clock(), Parser: parseMail,
+		Metrics: a.metrics, Admins: cfg.Admins,
 	}, db, postman.New(a.sender), tpl, signer, generator{domain: mb.Domain})
-	if a.stopRiver, err = db.startRiver(ctx, jobs.Config(a.svc, cfg.ReconcileInterval)); err != nil {
+	rc := jobs.Config(a.svc, cfg.ReconcileInterval)
+	rc.Middleware = append(rc.Middleware, &jobMetrics{metrics: a.metrics})
+	// River stops abruptly, cancelling running jobs, when its start
+	// context ends: give it one that only ends after a graceful Stop had
+	// its 30 seconds, so that SIGTERM lets running jobs finish.
+	rctx, rcancel := context.WithCancel(context.WithoutCancel(ctx))
+	rc.ID = clientID()
+	if a.stopOrphans, err = db.watchOrphans(ctx, rc.ID, log); err != nil {
+		rcancel()
+		return fail(fmt.Errorf("error looking for orphaned jobs: %w", err))
+	}
+	q, err := db.startRiver(rctx, rc)
+	if err != nil {
+		rcancel()
 		return fail(fmt.Errorf("error starting the job queue: %w", err))
 	}
+	a.stopRiver = func(ctx context.Context) error {
+		defer rcancel()
+		return q.stop(ctx)
+	}
+	a.jobsUI = q.ui
 	if cfg.IMAPURL != "" {
 		w, err := imapwatch.New(imapwatch.Config{URL: cfg.IMAPURL, Logger: log, TLSConfig: m.TLSConfig}, inbox{svc: a.svc, store: db}, db)
 		if err != nil {
@@ -111,7 +134,15 @@ func (m *Main) start(ctx context.Context, cfg *Config, log *slog.Logger) (*app, 
 		}()
 		a.stopWatcher = func() { cancel(); <-done }
 	}
-	a.web = web.NewServer(web.Config{Logger: log}, a.svc)
+	a.metrics.SetProbes(a.probes())
+	wcfg := web.Config{Logger: log, BaseURL: cfg.BaseURL, Metrics: a.metrics, MetricsToken: cfg.MetricsToken,
+		TrustProxy: cfg.TrustProxy, Ready: a.readyChecks()}
+	if len(cfg.Admins) > 0 && a.jobsUI != nil {
+		if wcfg.AdminJobs, err = a.jobsUI(ctx, "/admin/jobs", log); err != nil {
+			return fail(err)
+		}
+	}
+	a.web = web.NewServer(wcfg, a.svc)
 	return a, nil
 }
 
@@ -130,6 +161,9 @@ func (a *app) shutdown() {
 			a.log.Error("serve: Stopping jobs", slog.String("error", err.Error()))
 		}
 		cancel()
+	}
+	if a.stopOrphans != nil {
+		a.stopOrphans()
 	}
 	if a.sender != nil {
 		a.sender.Close()

@@ -52,20 +52,6 @@ func (j *riverJobs[TDriver, TTx]) Complete(ctx context.Context, id int64) error 
 	return err
 }
 
-// reconcileUnique keeps at most one reconcile job waiting or running: a
-// reconcile reads the whole state, so more would only repeat its work. These
-// are the states River requires in ByState (running among them). An enqueue
-// while a reconcile runs is therefore skipped, and a change committed after
-// that run read the state waits for the next periodic reconcile.
-func reconcileUnique() river.UniqueOpts {
-	return river.UniqueOpts{ByState: []rivertype.JobState{
-		rivertype.JobStateAvailable,
-		rivertype.JobStatePending,
-		rivertype.JobStateRunning,
-		rivertype.JobStateScheduled,
-	}}
-}
-
 // EnqueueSend implements workflow.Tx.
 func (tx *Tx) EnqueueSend(ctx context.Context, messageID int64) error {
 	if err := tx.jobs.Insert(ctx, jobs.SendArgs{MessageID: messageID}, nil); err != nil {
@@ -74,10 +60,25 @@ func (tx *Tx) EnqueueSend(ctx context.Context, messageID int64) error {
 	return nil
 }
 
-// EnqueueReconcile implements workflow.Tx. It does nothing when a reconcile
-// job is already waiting or running (see reconcileUnique).
+// EnqueueReconcile implements workflow.Tx. It inserts a reconcile job
+// unless one is already waiting: a waiting reconcile has not read the state
+// yet, so it will see this transaction's change. A running one may have read
+// it already, which is why River's unique jobs (whose ByState must include
+// running) are not used: with them, a change committed while a reconcile
+// runs would wait for the next periodic one. Two transactions racing past
+// the check insert two jobs, which is harmless: reconciling is idempotent.
 func (tx *Tx) EnqueueReconcile(ctx context.Context) error {
-	if err := tx.jobs.Insert(ctx, jobs.ReconcileArgs{}, &river.InsertOpts{UniqueOpts: reconcileUnique()}); err != nil {
+	var waiting int
+	err := tx.ex.QueryRow(ctx, `SELECT count(*) FROM river_job
+		WHERE kind = $1 AND state IN ('available', 'pending', 'scheduled', 'retryable')`,
+		jobs.ReconcileArgs{}.Kind()).Scan(&waiting)
+	if err != nil {
+		return fmt.Errorf("error looking for a waiting reconcile: %w", err)
+	}
+	if waiting > 0 {
+		return nil
+	}
+	if err := tx.jobs.Insert(ctx, jobs.ReconcileArgs{}, nil); err != nil {
 		return fmt.Errorf("error enqueuing reconcile: %w", err)
 	}
 	return nil

@@ -9,6 +9,7 @@ import (
 	"log"
 	"net"
 	"net/url"
+	"regexp"
 	"testing"
 
 	"github.com/emersion/go-imap/v2"
@@ -24,10 +25,27 @@ type Server struct {
 	user     *imapmemserver.User
 }
 
+// Option configures a Server.
+type Option func(*options)
+
+type options struct {
+	noIdle bool
+}
+
+// WithoutIdle makes the server hide IDLE (and IMAP4rev2, which implies it)
+// from its capabilities, as some servers and proxies do, so that clients
+// fall back to polling. go-imap's server always offers IDLE, so the
+// CAPABILITY lines it writes are filtered on their way out.
+func WithoutIdle() Option { return func(o *options) { o.noIdle = true } }
+
 // NewServer starts a server on 127.0.0.1 with user codev@example.org and an
 // INBOX, stopped when the test ends.
-func NewServer(t testing.TB) *Server {
+func NewServer(t testing.TB, opts ...Option) *Server {
 	t.Helper()
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
 	s := &Server{User: "codev@example.org", Password: "secret"}
 	s.user = imapmemserver.NewUser(s.User, s.Password)
 	if err := s.user.Create("INBOX", nil); err != nil {
@@ -35,17 +53,25 @@ func NewServer(t testing.TB) *Server {
 	}
 	mem := imapmemserver.New()
 	mem.AddUser(s.user)
+	caps := imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapIMAP4rev2: {}}
+	if o.noIdle {
+		caps = imap.CapSet{imap.CapIMAP4rev1: {}}
+	}
 	srv := imapserver.New(&imapserver.Options{
 		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
 			return mem.NewSession(), nil, nil
 		},
-		Caps:         imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapIMAP4rev2: {}},
+		Caps:         caps,
 		InsecureAuth: true,
 		Logger:       log.New(io.Discard, "", 0),
 	})
+	var ln net.Listener
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatalf("imaptest: %v", err)
+	}
+	if o.noIdle {
+		ln = noIdleListener{ln}
 	}
 	s.Addr = ln.Addr().String()
 	done := make(chan struct{})
@@ -82,4 +108,38 @@ func (s *Server) Count(mailbox string) uint32 {
 		return 0
 	}
 	return *st.NumMessages
+}
+
+// noIdleListener hands out connections whose CAPABILITY lines lack IDLE.
+type noIdleListener struct{ net.Listener }
+
+func (l noIdleListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	return noIdleConn{c}, nil
+}
+
+type noIdleConn struct{ net.Conn }
+
+var hiddenCaps = regexp.MustCompile(`(?i) (IDLE|IMAP4rev2)\b`)
+
+// Write removes IDLE from the CAPABILITY responses and response codes the
+// server writes. It reports len(p) written so that the server's buffered
+// writer is not confused by the shorter output.
+func (c noIdleConn) Write(p []byte) (int, error) {
+	if !bytes.Contains(p, []byte("CAPABILITY")) {
+		return c.Conn.Write(p)
+	}
+	lines := bytes.SplitAfter(p, []byte("\n"))
+	for i, line := range lines {
+		if bytes.Contains(line, []byte("CAPABILITY")) {
+			lines[i] = hiddenCaps.ReplaceAll(line, nil)
+		}
+	}
+	if _, err := c.Conn.Write(bytes.Join(lines, nil)); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }

@@ -178,7 +178,8 @@ func (r *htmlRenderer) link(w *textWriter, n *html.Node, depth int) {
 	low := strings.ToLower(href)
 	switch {
 	case href == "" || strings.HasPrefix(low, "mailto:") || strings.HasPrefix(low, "#") ||
-		strings.HasPrefix(low, "javascript:") || strings.HasPrefix(low, "cid:"):
+		strings.HasPrefix(low, "javascript:") || strings.HasPrefix(low, "vbscript:") ||
+		strings.HasPrefix(low, "data:") || strings.HasPrefix(low, "cid:"):
 		if text == "" && strings.HasPrefix(low, "mailto:") {
 			w.text(href[len("mailto:"):])
 		}

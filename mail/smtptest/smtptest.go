@@ -34,6 +34,9 @@ type Received struct {
 	TLS bool
 	// User is the AUTH user, "" without authentication.
 	User string
+	// At is when the server accepted the message (the end of DATA, before
+	// its reply was written).
+	At time.Time
 }
 
 // Cmd names an SMTP command a fault can be attached to.
@@ -398,7 +401,7 @@ func (s *session) Data(r io.Reader) error {
 	if err := s.fault(CmdData); err != nil {
 		return err
 	}
-	s.srv.record(Received{From: s.from, To: slices.Clone(s.to), Data: data, Conn: s.conn.id, TLS: s.tls, User: s.user})
+	s.srv.record(Received{From: s.from, To: slices.Clone(s.to), Data: data, Conn: s.conn.id, TLS: s.tls, User: s.user, At: time.Now()})
 	return nil
 }
 

@@ -1,0 +1,238 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/codev-org/codev/mail/smtptest"
+	"github.com/codev-org/codev/postgres"
+	"github.com/codev-org/codev/sqlite"
+	"github.com/codev-org/codev/workflow"
+)
+
+// buildCodev compiles cmd/codev into dir, with the race detector when the
+// tests have it (the build then only links the packages the test binary
+// was compiled from).
+func buildCodev(t *testing.T, dir string) string {
+	t.Helper()
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		goBin = filepath.Join(runtime.GOROOT(), "bin", "go")
+	}
+	bin := filepath.Join(dir, "codev")
+	args := []string{"build", "-o", bin}
+	if raceEnabled {
+		args = append(args, "-race")
+	}
+	cmd := exec.Command(goBin, append(args, ".")...)
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "go build: %s", out)
+	return bin
+}
+
+// process is `codev serve` run as a subprocess, so that it can be killed.
+type process struct {
+	t      *testing.T
+	bin    string
+	env    []string
+	log    string // the processes' stderr, appended across restarts
+	cmd    *exec.Cmd
+	exited chan struct{}
+	starts int
+}
+
+func newProcess(t *testing.T, bin string, env map[string]string) *process {
+	t.Helper()
+	p := &process{t: t, bin: bin, log: filepath.Join(t.TempDir(), "serve.log")}
+	for k, v := range env {
+		p.env = append(p.env, k+"="+v)
+	}
+	p.env = append(p.env, "CODEV_LOG_LEVEL=warn", "PATH="+os.Getenv("PATH"))
+	t.Cleanup(func() {
+		p.kill()
+		if t.Failed() {
+			b, _ := os.ReadFile(p.log)
+			if len(b) > 8000 {
+				b = b[len(b)-8000:]
+			}
+			t.Logf("codev serve log (end):\n%s", b)
+		}
+	})
+	return p
+}
+
+// start starts codev serve.
+func (p *process) start() {
+	p.t.Helper()
+	f, err := os.OpenFile(p.log, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	require.NoError(p.t, err)
+	p.starts++
+	fmt.Fprintf(f, "=== start %d at %s\n", p.starts, time.Now().Format(time.StampMicro))
+	p.cmd = exec.Command(p.bin, "serve")
+	p.cmd.Env = p.env
+	p.cmd.Stdout, p.cmd.Stderr = f, f
+	// Die with the test binary.
+	p.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	require.NoError(p.t, p.cmd.Start())
+	f.Close()
+	p.exited = make(chan struct{})
+	go func(cmd *exec.Cmd, exited chan struct{}) {
+		_ = cmd.Wait()
+		close(exited)
+	}(p.cmd, p.exited)
+}
+
+// kill sends SIGKILL and returns when it was sent, once the process is gone.
+func (p *process) kill() time.Time {
+	if p.cmd == nil {
+		return time.Time{}
+	}
+	at := time.Now()
+	_ = p.cmd.Process.Signal(syscall.SIGKILL)
+	<-p.exited
+	p.cmd = nil
+	return at
+}
+
+// stop sends SIGTERM and waits for a clean exit.
+func (p *process) stop() {
+	p.t.Helper()
+	if p.cmd == nil {
+		return
+	}
+	require.NoError(p.t, p.cmd.Process.Signal(syscall.SIGTERM))
+	select {
+	case <-p.exited:
+	case <-time.After(60 * time.Second):
+		p.t.Fatal("codev serve did not stop within 60s of SIGTERM")
+	}
+	p.cmd = nil
+}
+
+// running reports whether the process is still alive (it did not crash).
+func (p *process) running() bool {
+	if p.cmd == nil {
+		return false
+	}
+	select {
+	case <-p.exited:
+		return false
+	default:
+		return true
+	}
+}
+
+// groupFile is a group of 6 members with sessions monthly from first.
+func groupFile(n int, first time.Time, sessions int) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "name: Groupe %03d\nlanguage: fr\ntimezone: Europe/Paris\nvisio: https://meet.example.org/g%03d\n", n, n)
+	fmt.Fprintf(&b, "animator: {name: Animatrice %03d, email: anim%03d@example.org}\nmembers:\n", n, n)
+	for i := 1; i <= 6; i++ {
+		fmt.Fprintf(&b, "  - {name: Membre %d-%d, email: m%03d-%d@example.org}\n", n, i, n, i)
+	}
+	fmt.Fprintf(&b, "sessions: {first: %q, every: month, count: %d, duration: 2h}\n", first.Format("2006-01-02 15:04"), sessions)
+	return b.String()
+}
+
+// applyGroups applies n generated groups with the real clock.
+func applyGroups(t *testing.T, e *e2e, n int, first time.Time, sessions int) {
+	t.Helper()
+	e.m.Clock = nil // the subprocess runs on the real clock
+	dir := t.TempDir()
+	for i := 1; i <= n; i++ {
+		f := filepath.Join(dir, fmt.Sprintf("g%03d.yaml", i))
+		require.NoError(t, os.WriteFile(f, []byte(groupFile(i, first, sessions)), 0o600))
+		e.run("group", "apply", "-f", f)
+	}
+}
+
+// firstSession is a session start that lies days ahead, at 18:00 in Paris.
+func firstSession(days int) time.Time {
+	paris, _ := time.LoadLocation("Europe/Paris")
+	d := time.Now().In(paris).AddDate(0, 0, days)
+	return time.Date(d.Year(), d.Month(), d.Day(), 18, 0, 0, 0, paris)
+}
+
+// openDB opens the test's database beside the subprocess.
+func openDB(t *testing.T, e *e2e) *database {
+	t.Helper()
+	db, err := openDatabase(context.Background(), e.env["CODEV_DATABASE_URL"], nil)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = db.Close() })
+	return db
+}
+
+// scalar runs a one-value query with no arguments on either store.
+func scalar(t *testing.T, db *database, query string) int64 {
+	t.Helper()
+	var n int64
+	var err error
+	switch s := db.Store.(type) {
+	case *postgres.Store:
+		err = s.Pool().QueryRow(context.Background(), query).Scan(&n)
+	case *sqlite.Store:
+		err = s.DB().QueryRow(query).Scan(&n)
+	}
+	require.NoError(t, err, query)
+	return n
+}
+
+// received indexes what the SMTP server got by Message-ID.
+func receivedByID(msgs []smtptest.Received) map[string][]smtptest.Received {
+	out := map[string][]smtptest.Received{}
+	for _, m := range msgs {
+		id := messageID(m.Data)
+		out[id] = append(out[id], m)
+	}
+	return out
+}
+
+// waitUntil polls cond every interval until it holds or timeout passes.
+func waitUntil(t *testing.T, timeout, interval time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %s waiting for %s", timeout, what)
+		}
+		time.Sleep(interval)
+	}
+}
+
+// recordedMessageIDs returns the Message-ID and status of every recorded message.
+func recordedMessages(t *testing.T, db *database) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	require.NoError(t, db.InTx(context.Background(), func(tx workflow.Tx) error {
+		groups, err := tx.Groups(context.Background())
+		if err != nil {
+			return err
+		}
+		for _, g := range groups {
+			msgs, err := tx.Messages(context.Background(), g.ID)
+			if err != nil {
+				return err
+			}
+			for _, m := range msgs {
+				key := m.MessageID
+				if key == "" {
+					key = "(none) " + m.Key
+				}
+				out[key] = string(m.Status)
+			}
+		}
+		return nil
+	}))
+	return out
+}
+
