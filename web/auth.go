@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -235,7 +236,7 @@ func (u *ui) requestLink(w http.ResponseWriter, r *http.Request, sess *session) 
 		ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 		defer cancel()
 		if err := u.svc.RequestSignIn(ctx, email, u.baseURL, lang); err != nil {
-			u.log.ErrorContext(ctx, "web: Sign-in link not sent", slog.String("error", err.Error()))
+			u.log.ErrorContext(ctx, "web: Sign-in link not sent", slog.String("error", redactAddresses(err.Error())))
 		}
 	})
 	u.render(w, r, http.StatusOK, "login_sent", u.newPage(w, r, sess, lang, "sent.title"))
@@ -303,6 +304,14 @@ func (u *ui) sameSiteScript(r *http.Request) bool {
 	return u.origin != "" && strings.EqualFold(r.Header.Get("Origin"), u.origin)
 }
 
+// addressPattern matches email addresses, which SMTP replies often echo
+// ("550 5.1.1 <claire@example.org>: user unknown").
+var addressPattern = regexp.MustCompile(`[^\s<>"'@,;:()]+@[^\s<>"',;:()]+`)
+
+// redactAddresses removes email addresses from an error before it is
+// logged: logs carry ids, never personal data (DOMAIN.md §3 rule 9).
+func redactAddresses(s string) string { return addressPattern.ReplaceAllString(s, "<address>") }
+
 // fail answers a workflow error: the person's own mistake (EINVALID,
 // ECONFLICT, ENOTFOUND) with its message, anything else with a generic page
 // and a log line.
@@ -315,7 +324,7 @@ func (u *ui) fail(w http.ResponseWriter, r *http.Request, sess *session, lang st
 	case workflow.ECONFLICT:
 		u.message(w, r, sess, http.StatusConflict, lang, "invalid.title", err.Error())
 	default:
-		u.log.ErrorContext(r.Context(), "web: Request failed", slog.String("route", r.Pattern), slog.String("error", err.Error()))
+		u.log.ErrorContext(r.Context(), "web: Request failed", slog.String("route", r.Pattern), slog.String("error", redactAddresses(err.Error())))
 		u.message(w, r, sess, http.StatusInternalServerError, lang, "error.title", t(lang, "error.body"))
 	}
 }

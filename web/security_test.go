@@ -194,3 +194,10 @@ func TestPagesParse(t *testing.T) {
 		require.NotEmpty(t, m[1], key)
 	}
 }
+
+func TestRedactAddresses(t *testing.T) {
+	t.Parallel()
+	require.Equal(t, "mail: smtp rcpt: 550 5.1.1 <<address>>: user unknown",
+		redactAddresses("mail: smtp rcpt: 550 5.1.1 <claire.martin+x@example.org>: user unknown"))
+	require.Equal(t, "no address here", redactAddresses("no address here"))
+}

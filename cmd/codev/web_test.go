@@ -332,6 +332,41 @@ func TestAnimatorPages(t *testing.T) {
 		require.Equal(t, http.StatusOK, w.Code)
 		require.Contains(t, w.Body.String(), `<html lang="en">`)
 		require.Contains(t, w.Body.String(), "Session 1")
+
+		// River UI, for admins only.
+		w = root.do("GET", "/admin/jobs/", nil)
+		require.Equal(t, http.StatusOK, w.Code)
+		require.Contains(t, strings.ToLower(w.Body.String()), "<!doctype html>")
+		w = root.do("GET", "/admin/jobs/api/jobs?state=completed&limit=5", nil)
+		require.Equal(t, http.StatusOK, w.Code, w.Body.String())
+		require.Contains(t, w.Body.String(), `"kind":"send"`)
+		claire.t = t
+		require.Equal(t, http.StatusForbidden, claire.do("GET", "/admin/jobs/", nil).Code)
+	})
+
+	t.Run("RotateFeed", func(t *testing.T) {
+		claire.t = t
+		feed := func(u string) int {
+			w := httptest.NewRecorder()
+			a.web.Handler().ServeHTTP(w, httptest.NewRequest("GET", strings.TrimPrefix(u, "https://codev.example.org"), nil))
+			return w.Code
+		}
+		old := a.svc.FeedURL(e.state(t, a).Group.FeedToken)
+		require.Equal(t, http.StatusOK, feed(old))
+		w := claire.post(lyonPage, lyonPage+"/feed", nil)
+		require.Equal(t, http.StatusSeeOther, w.Code)
+		st := e.state(t, a)
+		require.Equal(t, http.StatusNotFound, feed(old), "the old group feed is revoked")
+		require.Equal(t, http.StatusOK, feed(a.svc.FeedURL(st.Group.FeedToken)))
+		require.Contains(t, claire.do("GET", lyonPage, nil).Body.String(), st.Group.FeedToken, "the page shows the new link")
+
+		bob := st.Member(memberID(st, "bob@example.org"))
+		oldBob := a.svc.FeedURL(bob.FeedToken)
+		require.Equal(t, http.StatusOK, feed(oldBob))
+		w = claire.post(lyonPage, lyonPage+"/members/"+strconv.FormatInt(bob.ID, 10)+"/feed", nil)
+		require.Equal(t, http.StatusSeeOther, w.Code)
+		require.Equal(t, http.StatusNotFound, feed(oldBob), "a member's feed is revoked")
+		require.Equal(t, http.StatusOK, feed(a.svc.FeedURL(e.state(t, a).Member(bob.ID).FeedToken)))
 	})
 
 	t.Run("HeldMessage", func(t *testing.T) {

@@ -137,20 +137,22 @@ func (c *cluster) init(ctx context.Context, bin string, cred *syscall.Credential
 	return nil
 }
 
-// run starts the server on a free port and waits until it accepts
-// connections.
+// run starts the server on a free port (on its previous port when it ran
+// before) and waits until it accepts connections.
 func (c *cluster) run(ctx context.Context, bin string, cred *syscall.Credential) error {
-	port, err := freePort()
-	if err != nil {
-		return err
+	if c.port == 0 {
+		port, err := freePort()
+		if err != nil {
+			return err
+		}
+		c.port = port
 	}
-	c.port = port
-	logFile, err := os.Create(filepath.Join(c.dir, "postgres.log"))
+	logFile, err := os.OpenFile(filepath.Join(c.dir, "postgres.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
 	if err != nil {
 		return fmt.Errorf("error creating server log: %w", err)
 	}
 	defer logFile.Close()
-	args := []string{"-D", filepath.Join(c.dir, "data"), "-p", strconv.Itoa(port),
+	args := []string{"-D", filepath.Join(c.dir, "data"), "-p", strconv.Itoa(c.port),
 		"-k", c.dir, "-c", "listen_addresses=127.0.0.1"}
 	for _, s := range serverSettings() {
 		args = append(args, "-c", s)

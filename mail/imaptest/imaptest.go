@@ -23,6 +23,7 @@ type Server struct {
 	User     string
 	Password string
 	user     *imapmemserver.User
+	faults   *faults
 }
 
 // Option configures a Server.
@@ -73,6 +74,8 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 	if o.noIdle {
 		ln = noIdleListener{ln}
 	}
+	s.faults = &faults{}
+	ln = faultListener{Listener: ln, f: s.faults}
 	s.Addr = ln.Addr().String()
 	done := make(chan struct{})
 	go func() {
