@@ -227,11 +227,17 @@ func recurrence(every string, first time.Time, count int) (*rrule.RRule, error) 
 		if o.Count != 0 || !o.Until.IsZero() {
 			return nil, errors.New("sessions.every: leave COUNT and UNTIL out of the RRULE; use sessions.count")
 		}
+		if o.Freq != rrule.WEEKLY && o.Freq != rrule.MONTHLY {
+			return nil, fmt.Errorf("sessions.every: %q: FREQ must be WEEKLY or MONTHLY (sessions are at least a week apart)", every)
+		}
 		o.Dtstart, o.Count = first, count
 		opt = *o
 	default:
 		return nil, fmt.Errorf("sessions.every: %q is not understood; use month, \"N weeks\" or an RRULE such as FREQ=MONTHLY;BYDAY=2TU", every)
 	}
+	// A rule that never matches (BYMONTHDAY=30 in February) would make the
+	// expansion search forever: no cycle lasts more than three years.
+	opt.Until = first.AddDate(3, 0, 0)
 	r, err := rrule.NewRRule(opt)
 	if err != nil {
 		return nil, fmt.Errorf("sessions.every: %w", err)

@@ -96,6 +96,8 @@ func TestParseErrors(t *testing.T) {
 		{"First", [2]string{"2027-01-12 18:00", "12/01/2027"}, "sessions.first: \"12/01/2027\" is not a date and time"},
 		{"RRule", [2]string{"every: month", "every: \"FREQ=SOMETIMES\""}, "sessions.every"},
 		{"Syntax", [2]string{"members:", "members: ["}, "group file: "},
+		{"RRuleNeverMatches", [2]string{"every: month", "every: \"FREQ=MONTHLY;BYMONTH=2;BYMONTHDAY=30\""}, "sessions.every"},
+		{"RRuleDaily", [2]string{"every: month", "every: \"FREQ=DAILY\""}, "FREQ must be WEEKLY or MONTHLY"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
