@@ -49,7 +49,12 @@ func Open(ctx context.Context, url string, logger *slog.Logger) (*Store, error) 
 		pool.Close()
 		return nil, fmt.Errorf("postgres: error connecting: %w", err)
 	}
-	client, err := river.NewClient(riverpgxv5.New(pool), &river.Config{Logger: logger})
+	// FetchCooldown also spaces out the notifications this insert-only client
+	// sends when it inserts jobs: at River's default of 100 ms, a job inserted
+	// soon after another waited for the workers' next poll, up to a second
+	// (a reply's processing, measured by bench/). At the minimum, every
+	// insert wakes the workers.
+	client, err := river.NewClient(riverpgxv5.New(pool), &river.Config{Logger: logger, FetchCooldown: river.FetchCooldownMin})
 	if err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("postgres: error creating river client: %w", err)

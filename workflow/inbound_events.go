@@ -6,9 +6,11 @@ import (
 	"strings"
 )
 
-// bounce flags the failed addresses of a permanent bounce on their members
-// and tells each group's animator once. The bounced message is found by the
-// token of the envelope sender (VERP), else by address.
+// bounce flags the failed address of a permanent bounce on its member and
+// tells the group's animator once. The bounced message is found by the
+// token of the envelope sender (VERP), which every real report carries: a
+// report without one is held, never applied, since anyone can write one
+// naming a member's address and so stop codev writing to them.
 func (p *processing) bounce() error {
 	if !p.p.Permanent {
 		p.finish(InboundProcessed, "transient delivery failure: logged only")
@@ -19,26 +21,16 @@ func (p *processing) bounce() error {
 	if err != nil {
 		return err
 	}
-	if req != nil {
-		p.in.GroupID, p.in.RequestID = req.GroupID, req.ID
-		m, err := p.tx.Member(p.ctx, req.MemberID)
-		if err != nil {
-			return err
-		}
-		members = append(members, m)
-	} else {
-		for _, addr := range p.p.Bounced {
-			ms, err := p.tx.MembersByEmail(p.ctx, strings.ToLower(addr))
-			if err != nil {
-				return err
-			}
-			members = append(members, ms...)
-		}
-	}
-	if len(members) == 0 {
-		p.hold("bounce for an address that is not a member's")
+	if req == nil {
+		p.hold("permanent bounce without a codev token: not applied (it could be forged)")
 		return nil
 	}
+	p.in.GroupID, p.in.RequestID = req.GroupID, req.ID
+	m, err := p.tx.Member(p.ctx, req.MemberID)
+	if err != nil {
+		return err
+	}
+	members = append(members, m)
 	for _, m := range members {
 		if !m.Bounced {
 			m.Bounced = true

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/codev-org/codev/templates"
@@ -44,6 +45,8 @@ type Service struct {
 	clock     Clock
 	parser    Parser
 	metrics   Metrics
+	// reconciled is set once a reconcile pass looked at every group.
+	reconciled atomic.Bool
 }
 
 // NewService returns a Service. mailer may be nil for commands that never send.
@@ -157,9 +160,25 @@ func (s *Service) Groups(ctx context.Context) ([]*State, error) {
 // enqueues its send job in the same transaction. It returns how many messages
 // it recorded. One transaction per group keeps transactions short (SQLite has
 // one writer) and lets one broken group not block the others.
+//
+// Each group's wake time (when its next message falls due, or its free
+// text is to be purged) is stored as it is reconciled, and any change to
+// the group clears it, so a pass only loads the groups that are due or
+// changed: at 10,000 groups, loading every one takes seconds, and nearly
+// always finds nothing. The first pass of a process looks at every group
+// all the same, so that a new version of the timeline applies at once.
 func (s *Service) Reconcile(ctx context.Context) (int, error) {
+	now := s.clock.Now()
+	full := !s.reconciled.Load()
 	var ids []int64
 	err := s.store.InTx(ctx, func(tx Tx) error {
+		var err error
+		if !full {
+			if ids, err = tx.GroupsToReconcile(ctx, now); err != nil {
+				return err
+			}
+			return nil
+		}
 		groups, err := tx.Groups(ctx)
 		if err != nil {
 			return fmt.Errorf("error listing groups: %w", err)
@@ -182,6 +201,9 @@ func (s *Service) Reconcile(ctx context.Context) (int, error) {
 		}
 		total += n
 	}
+	if full && len(errs) == 0 {
+		s.reconciled.Store(true)
+	}
 	return total, errors.Join(errs...)
 }
 
@@ -190,6 +212,9 @@ func (s *Service) reconcileGroup(ctx context.Context, groupID int64) (int, error
 	n := 0
 	err := s.store.InTx(ctx, func(tx Tx) error {
 		n = 0
+		if err := tx.LockGroup(ctx, groupID); err != nil {
+			return err
+		}
 		st, err := LoadState(ctx, tx, groupID)
 		if err != nil {
 			return err
@@ -199,6 +224,7 @@ func (s *Service) reconcileGroup(ctx context.Context, groupID int64) (int, error
 			if err != nil {
 				return fmt.Errorf("error recording message %s: %w", m.Key, err)
 			}
+			st.Messages = append(st.Messages, m) // recorded now, or by another process before
 			if !added {
 				continue
 			}
@@ -212,9 +238,25 @@ func (s *Service) reconcileGroup(ctx context.Context, groupID int64) (int, error
 					slog.String("kind", string(m.Kind)), slog.String("reason", m.Reason))
 			}
 		}
-		return s.purge(ctx, tx, st, now)
+		if err := s.purge(ctx, tx, st, now); err != nil {
+			return err
+		}
+		return tx.SetGroupWake(ctx, groupID, wakeAt(st, now))
 	})
 	return n, err
+}
+
+// wakeAt is when the group next needs the reconciler, given that every
+// message due at now is recorded in st: when its next message falls due, or
+// its free text is to be purged, whichever comes first; zero for never.
+func wakeAt(st *State, now time.Time) time.Time {
+	wake := Next(st, now)
+	if sch := st.Scheduled(); len(sch) > 0 {
+		if p := PurgeAt(st.Group, sch[len(sch)-1]); p.After(now) && (wake.IsZero() || p.Before(wake)) {
+			wake = p
+		}
+	}
+	return wake
 }
 
 // Send delivers one recorded message. A message already sent, skipped or

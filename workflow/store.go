@@ -31,6 +31,19 @@ type Tx interface {
 	// an ECONFLICT error.
 	CreateGroup(ctx context.Context, g *Group) error
 	UpdateGroup(ctx context.Context, g *Group) error
+	// GroupsToReconcile returns, ordered by ID, the groups the reconciler
+	// must look at now: those whose wake time is at or before now, and those
+	// whose state changed since their wake time was set (any write to the
+	// group, its members, sessions, messages, answers or RSVPs clears it).
+	GroupsToReconcile(ctx context.Context, now time.Time) ([]int64, error)
+	// LockGroup makes the transaction the only one changing the group's
+	// state until it ends: changes in progress are waited for, and later ones
+	// wait. The reconciler takes it before it reads a group, so that no
+	// change slips between its reading and SetGroupWake.
+	LockGroup(ctx context.Context, groupID int64) error
+	// SetGroupWake records when the group next needs the reconciler; the
+	// zero time means never, until its state changes.
+	SetGroupWake(ctx context.Context, groupID int64, at time.Time) error
 
 	// Members returns every participant of the group, animator included,
 	// inactive ones included, ordered by role (animator first) then Position.

@@ -29,16 +29,19 @@ import (
 // before it died is read by the server afterwards, and the process never
 // saw the server's 250 (the classic SMTP duplicate, RFC 1047). Any other
 // duplicate fails the test.
+//
 // The race detector slows the test's SMTP server, and so the reply that
 // lets codev commit, so the window is wider under it.
-const inFlightGrace = 50 * time.Millisecond
-
 func resendWindow() time.Duration {
 	if raceEnabled {
 		return 250 * time.Millisecond
 	}
 	return 100 * time.Millisecond
 }
+
+// inFlightGrace is how long after a killed process is gone the server may
+// still accept a message the process had finished writing.
+const inFlightGrace = 50 * time.Millisecond
 
 // TestCrash runs `codev serve` as a subprocess and kills it with SIGKILL,
 // several times, while it sends a few thousand messages and while it reads
@@ -49,7 +52,9 @@ func TestCrash(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and kills codev serve: not in -short")
 	}
-	t.Parallel()
+	// Not parallel with the package's other tests: it keeps both cores busy
+	// for half a minute, which would make their timeouts flaky. Its subtests
+	// run in parallel with each other.
 	bin := buildCodev(t, t.TempDir())
 	for _, kind := range []string{"sqlite", "postgres"} {
 		t.Run("Sending/"+kind, func(t *testing.T) {

@@ -134,7 +134,9 @@ func testFlakyIMAP(t *testing.T) {
 	}
 	require.Len(t, replies, 6)
 	processed := func(n int) func() bool {
-		return func() bool { return imap.Count("Processed") >= uint32(n) && e.pendingCount(t, a) == 0 && e.inboundCount(t, a) >= n }
+		return func() bool {
+			return imap.Count("Processed") >= uint32(n) && e.pendingCount(t, a) == 0 && e.inboundCount(t, a) >= n
+		}
 	}
 	// 1: a normal reply, seen through IDLE.
 	imap.Deliver(t, "INBOX", []byte(replies[0]))
@@ -149,11 +151,15 @@ func testFlakyIMAP(t *testing.T) {
 	imap.Deliver(t, "INBOX", []byte(replies[2]))
 	imap.Deliver(t, "INBOX", []byte(replies[3]))
 	waitUntil(t, 60*time.Second, 20*time.Millisecond, "replies 3 and 4 after cuts during downloads", processed(4))
-	// 5, 6: cut while they arrive.
+	// 5, 6: cut twice in a row, the second time while reconnecting. (Not
+	// while a body is being read: see imaptest.DropNextFetch.)
+	time.Sleep(200 * time.Millisecond)
+	conns := imap.Connections()
+	imap.DropConnections()
 	imap.Deliver(t, "INBOX", []byte(replies[4]))
+	waitUntil(t, 30*time.Second, time.Millisecond, "a new connection", func() bool { return imap.Connections() > conns })
 	imap.DropConnections()
 	imap.Deliver(t, "INBOX", []byte(replies[5]))
-	imap.DropConnections()
 	waitUntil(t, 60*time.Second, 20*time.Millisecond, "replies 5 and 6", processed(6))
 	time.Sleep(200 * time.Millisecond)
 

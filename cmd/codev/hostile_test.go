@@ -3,7 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
+	"net"
+	"net/http"
 	"net/mail"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -95,6 +99,7 @@ func testHostileMail(t *testing.T, kind string) {
 
 	// Only the animator was written to: notices about held replies, each
 	// about one message.
+	r.waitSent()
 	notices := e.smtp.Messages()[49:]
 	require.NotEmpty(t, notices, "held replies from the group are told to the animator")
 	heldInGroup := 0
@@ -104,7 +109,9 @@ func testHostileMail(t *testing.T, kind string) {
 		}
 	}
 	for _, m := range notices {
-		require.Equal(t, []string{"claire@example.org"}, m.To, "codev wrote to someone else than the animator")
+		if m.To[0] != "claire@example.org" {
+			t.Fatalf("codev wrote to someone else than the animator: %s", describe(notices))
+		}
 	}
 	require.LessOrEqual(t, len(notices), heldInGroup, "more notices than held messages")
 
@@ -116,8 +123,11 @@ func testHostileMail(t *testing.T, kind string) {
 	r.waitProcessed(int(last))
 	r.checkOutcomes(r.inbound(), 2)
 	r.checkAnswers()
-	time.Sleep(500 * time.Millisecond)
-	require.Len(t, e.smtp.Messages(), before, "codev answered an auto-responder")
+	time.Sleep(300 * time.Millisecond)
+	r.waitSent()
+	if after := e.smtp.Messages(); len(after) != before {
+		t.Fatalf("codev sent %d messages after the auto-responder's answers: %s", len(after)-before, describe(after[before:]))
+	}
 	t.Logf("%s: %d hostile messages and a 20 MB reply: %d stored, %d notices to the animator, nothing sent to anyone else",
 		kind, len(cases), len(r.inbound()), len(notices))
 }
@@ -139,8 +149,25 @@ func (r *hostileRun) deliver(phase int, vars hostile.Vars) uint32 {
 
 // waitProcessed waits until the mailbox is empty and nothing is pending.
 func (r *hostileRun) waitProcessed(lastUID int) {
-	waitUntil(r.t, 180*time.Second, 100*time.Millisecond, "every hostile message read and processed", func() bool {
-		return r.imap.Count("INBOX") == 0 && int(r.imap.Count("Processed")) >= lastUID && r.e.pendingCount(r.t, r.a) == 0
+	deadline := time.Now().Add(120 * time.Second)
+	for !(r.imap.Count("INBOX") == 0 && int(r.imap.Count("Processed")) >= lastUID && r.e.pendingCount(r.t, r.a) == 0) {
+		if time.Now().After(deadline) {
+			var pending []string
+			for uid, row := range r.inbound() {
+				if row.Status == workflow.InboundPending {
+					pending = append(pending, fmt.Sprint(uid))
+				}
+			}
+			r.t.Fatalf("timed out: %d in INBOX, %d moved of %d, pending UIDs %v", r.imap.Count("INBOX"), r.imap.Count("Processed"), lastUID, pending)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// waitSent waits until every recorded message was sent.
+func (r *hostileRun) waitSent() {
+	waitUntil(r.t, 60*time.Second, 50*time.Millisecond, "every notice sent", func() bool {
+		return scalar(r.t, r.a.db, `SELECT count(*) FROM messages WHERE status IN ('pending', 'sending')`) == 0
 	})
 }
 
@@ -175,16 +202,21 @@ func (r *hostileRun) checkOutcomes(rows map[uint32]*workflow.Inbound, phase int)
 			continue
 		}
 		require.NotNil(t, row, "%s: not stored", c.File)
-		require.NotEmpty(t, row.Reason, "%s: no reason", c.File)
-		require.NotContains(t, row.Reason, "parser failed", c.File)
-		require.NotContains(t, row.Reason, "panic", c.File)
-		require.Contains(t, c.Expect, row.Status, "%s (%s): %s, %q", c.File, c.Note, row.Status, row.Reason)
-		if c.AutoReply {
-			require.Equal(t, workflow.MailAutoReply, row.Kind, "%s: %s", c.File, row.Reason)
+		// Every case is checked before the test stops, so that a failure
+		// lists every message that went wrong.
+		switch {
+		case row.Reason == "" || strings.Contains(row.Reason, "parser failed") || strings.Contains(row.Reason, "panic"):
+			t.Errorf("%s: bad reason %q", c.File, row.Reason)
+		case !slices.Contains(c.Expect, row.Status):
+			t.Errorf("%s (%s): %s, %q; want %v", c.File, c.Note, row.Status, row.Reason, c.Expect)
+		case c.AutoReply && row.Kind != workflow.MailAutoReply:
+			t.Errorf("%s (%s): kind %s, %q; want an auto-reply", c.File, c.Note, row.Kind, row.Reason)
+		case row.Status == workflow.InboundProcessed && row.Kind == workflow.MailReply && c.Member != r.members[row.MemberID]:
+			t.Errorf("%s (%s): applied to member %q", c.File, c.Note, r.members[row.MemberID])
 		}
-		if row.Status == workflow.InboundProcessed && row.Kind == workflow.MailReply {
-			require.Equal(t, c.Member, r.members[row.MemberID], "%s: applied to the wrong member", c.File)
-		}
+	}
+	if t.Failed() {
+		t.FailNow()
 	}
 }
 
@@ -210,6 +242,20 @@ func (r *hostileRun) checkAnswers() {
 			require.False(t, m.Bounced, "%s flagged as bounced by a hostile message", m.Email)
 		}
 	}
+}
+
+// describe lists recipients and subjects, for failures.
+func describe(msgs []smtptest.Received) string {
+	var b strings.Builder
+	for _, m := range msgs {
+		ent, err := message.Read(strings.NewReader(string(m.Data)))
+		subj := "?"
+		if err == nil {
+			subj, _ = ent.Header.Text("Subject")
+		}
+		fmt.Fprintf(&b, "\n  %s to %s: %s", m.At.Format(time.StampMilli), strings.Join(m.To, ","), subj)
+	}
+	return b.String()
 }
 
 // requestOf returns the reply address and Message-ID of the first message
@@ -240,4 +286,113 @@ func tokenOf(addr string) string {
 	return tok
 }
 
-var _ = slices.Contains[[]string]
+// TestHostileRequests sends the HTTP server guessed and forged tokens,
+// path tricks, and oversized URLs, headers and bodies: none may reach a
+// feed, a preference page or the admin, and oversized requests are refused
+// before they are read.
+func TestHostileRequests(t *testing.T) {
+	t.Parallel()
+	e := newE2E(t, "sqlite")
+	e.run("migrate")
+	e.writeGroup(e2eDates)
+	e.run("group", "apply", "-f", e.file)
+	a := e.startApp(t)
+	sent := e.smtp.WaitFor(48, 60*time.Second)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan struct{})
+	go func() { defer close(served); _ = a.web.Serve(ctx, ln) }()
+	t.Cleanup(func() { cancel(); <-served })
+	base := "http://" + ln.Addr().String()
+
+	// A real feed link, from a welcome: it works, and what follows are
+	// variations of it that must not.
+	var feed []string
+	for _, m := range parseAll(t, sent) {
+		if feed = regexp.MustCompile(`https://codev\.example\.org(/cal/[a-z0-9]+\.ics)`).FindStringSubmatch(m.text); feed != nil {
+			break
+		}
+	}
+	require.Len(t, feed, 2, "the welcome links the member's feed")
+	client := &http.Client{Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	get := func(path string, header http.Header) int {
+		req, err := http.NewRequest(http.MethodGet, base+path, nil)
+		require.NoError(t, err)
+		for k, v := range header {
+			req.Header[k] = v
+		}
+		resp, err := client.Do(req)
+		require.NoError(t, err, path[:min(len(path), 80)])
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	require.Equal(t, http.StatusOK, get(feed[1], nil))
+
+	token := strings.TrimSuffix(strings.TrimPrefix(feed[1], "/cal/"), ".ics")
+	flipped := []byte(token)
+	flipped[len(flipped)/2] = otherByte(flipped[len(flipped)/2])
+	for _, path := range []string{
+		"/cal/" + strings.Repeat("a", len(token)) + ".ics",
+		"/cal/" + string(flipped) + ".ics",
+		"/cal/" + strings.ToUpper(token) + "x.ics",
+		"/cal/" + token[:len(token)-1] + ".ics",
+		"/cal/" + token + "x.ics",
+		"/cal/" + token,
+		"/cal/" + token + ".ics/..%2f..%2f..%2fetc%2fpasswd",
+		"/cal/..%2f..%2fcodev.db",
+		"/cal/%00.ics",
+		"/cal/" + strings.Repeat("b", 5000) + ".ics",
+		"/p/" + strings.Repeat("a", 39),
+		"/p/" + token,
+		"/u/" + strings.Repeat("a", 39),
+		"/p/" + strings.Repeat("c", 5000),
+	} {
+		code := get(path, nil)
+		require.True(t, code == http.StatusNotFound || code == http.StatusBadRequest || code == http.StatusTooManyRequests,
+			"GET %s: %d", path[:min(len(path), 80)], code)
+	}
+	// Guessing: 300 random tokens, not one hit; the rate limiter steps in.
+	limited := 0
+	for i := range 300 {
+		code := get(fmt.Sprintf("/cal/%039d.ics", i), nil)
+		require.True(t, code == http.StatusNotFound || code == http.StatusTooManyRequests, "guess %d: %d", i, code)
+		if code == http.StatusTooManyRequests {
+			limited++
+		}
+	}
+	t.Logf("300 guessed feed tokens: %d answered 404, %d rate-limited (429)", 300-limited, limited)
+	// The admin pages need a signed-in administrator.
+	for _, path := range []string{"/admin/jobs", "/admin/jobs/", "/groups", "/groups/1"} {
+		code := get(path, http.Header{"Cookie": {"codev_session=" + strings.Repeat("a", 40)}})
+		require.NotEqual(t, http.StatusOK, code, "GET %s without signing in", path)
+	}
+	// Oversized requests are refused before they are read.
+	require.Equal(t, http.StatusRequestHeaderFieldsTooLarge, get("/cal/"+strings.Repeat("a", 1<<20)+".ics", nil))
+	require.Equal(t, http.StatusRequestHeaderFieldsTooLarge, get(feed[1], http.Header{"X-Big": {strings.Repeat("a", 1<<20)}}))
+	many := http.Header{}
+	for i := range 5000 {
+		many.Set(fmt.Sprintf("X-H%d", i), "v")
+	}
+	require.Equal(t, http.StatusRequestHeaderFieldsTooLarge, get(feed[1], many))
+	for _, path := range []string{"/login", "/p/" + strings.Repeat("a", 39)} {
+		resp, err := client.Post(base+path, "application/x-www-form-urlencoded", strings.NewReader("email="+strings.Repeat("a", 10<<20)))
+		if err == nil { // the server may close the connection while the body is still being sent
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			require.GreaterOrEqual(t, resp.StatusCode, 400, "POST %s with 10 MB", path)
+			require.Less(t, resp.StatusCode, 500, "POST %s with 10 MB", path)
+		}
+	}
+	// Still serving (this address may still be rate-limited).
+	code := get(feed[1], nil)
+	require.True(t, code == http.StatusOK || code == http.StatusTooManyRequests, "%d", code)
+}
+
+func otherByte(c byte) byte {
+	if c == 'a' {
+		return 'b'
+	}
+	return 'a'
+}

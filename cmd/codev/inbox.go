@@ -6,6 +6,8 @@ import (
 	"context"
 	"net/textproto"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/codev-org/codev/mail/imapwatch"
 	"github.com/codev-org/codev/workflow"
@@ -47,8 +49,17 @@ func messageID(raw []byte) string {
 	h, _ := r.ReadMIMEHeader() // a malformed header still yields what was read
 	id := strings.TrimSpace(h.Get("Message-Id"))
 	id = strings.TrimSuffix(strings.TrimPrefix(id, "<"), ">")
+	// A hostile id must not stop the mailbox: PostgreSQL refuses NUL and
+	// invalid UTF-8 in text, and a message that cannot be stored is never
+	// moved, so every later one would wait behind it.
+	id = strings.Map(func(r rune) rune {
+		if r == utf8.RuneError || unicode.IsControl(r) {
+			return -1
+		}
+		return r
+	}, id)
 	if len(id) > 250 {
-		id = id[:250]
+		id = strings.ToValidUTF8(id[:250], "")
 	}
 	return id
 }

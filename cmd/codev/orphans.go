@@ -15,6 +15,9 @@ import (
 	"github.com/codev-org/codev/sqlite"
 )
 
+// sqlitePoll is how often River's workers look for new jobs on SQLite.
+const sqlitePoll = 50 * time.Millisecond
+
 // orphanInterval is how often a PostgreSQL process looks for jobs left
 // running by a process that died.
 const orphanInterval = 5 * time.Second

@@ -193,7 +193,7 @@ func scalar(t *testing.T, db *database, query string) int64 {
 	return n
 }
 
-// received indexes what the SMTP server got by Message-ID.
+// receivedByID indexes what the SMTP server got by Message-ID.
 func receivedByID(msgs []smtptest.Received) map[string][]smtptest.Received {
 	out := map[string][]smtptest.Received{}
 	for _, m := range msgs {
@@ -215,7 +215,8 @@ func waitUntil(t *testing.T, timeout, interval time.Duration, what string, cond 
 	}
 }
 
-// recordedMessageIDs returns the Message-ID and status of every recorded message.
+// recordedMessages returns the status of every recorded message by its
+// Message-ID ("(none) KEY" for a message never given one).
 func recordedMessages(t *testing.T, db *database) map[string]string {
 	t.Helper()
 	out := map[string]string{}
@@ -241,4 +242,3 @@ func recordedMessages(t *testing.T, db *database) map[string]string {
 	}))
 	return out
 }
-

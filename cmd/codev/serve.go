@@ -106,6 +106,11 @@ func (m *Main) start(ctx context.Context, cfg *Config, log *slog.Logger) (*app, 
 	// its 30 seconds, so that SIGTERM lets running jobs finish.
 	rctx, rcancel := context.WithCancel(context.WithoutCancel(ctx))
 	rc.ID = clientID()
+	if db.kind == "sqlite" {
+		// No LISTEN/NOTIFY: workers find new jobs by polling, every second by
+		// default, which made a reply wait up to a second (bench/).
+		rc.FetchPollInterval = sqlitePoll
+	}
 	if a.stopOrphans, err = db.watchOrphans(ctx, rc.ID, log); err != nil {
 		rcancel()
 		return fail(fmt.Errorf("error looking for orphaned jobs: %w", err))

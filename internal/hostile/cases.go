@@ -162,10 +162,17 @@ func (g *gen) injection() {
 		{"two-from-forged-first", "two From fields, the forger first", "From: mallory@evil.example\n" + aliceHeader("{{N}}", "Re: x") + plainUTF8 + "\n3. forged {{MARK}}\n", never("injection", "two-from-forged-first", "", Held)},
 		{"two-from-alice-first", "two From fields, Alice first", aliceHeader("{{N}}", "Re: x") + "From: mallory@evil.example\n" + plainUTF8 + "\n" + answer, Case{Category: "injection", Expect: []string{Processed, Held}, Member: "alice"}},
 		{"from-list", "From with two addresses, the forger first", strings.Replace(aliceHeader("{{N}}", "Re: x"), "From: Alice Dupont <alice@example.org>", "From: mallory@evil.example, alice@example.org", 1) + plainUTF8 + "\n3. forged {{MARK}}\n", never("injection", "from-list", "")},
-		{"from-group-syntax", "From in group syntax hiding the forger", strings.Replace(aliceHeader("{{N}}", "Re: x"), "From: Alice Dupont <alice@example.org>", "From: alice@example.org:mallory@evil.example;", 1) + plainUTF8 + "\n3. forged {{MARK}}\n", never("injection", "from-group-syntax", "", Held, Processed)},
+		// From is not authenticated (anyone may write From: alice@…): what
+		// protects a reply is its token. An ambiguous From naming Alice may
+		// be read as hers.
+		{"from-group-syntax", "From in group syntax, Alice's address as the group name", strings.Replace(aliceHeader("{{N}}", "Re: x"), "From: Alice Dupont <alice@example.org>", "From: alice@example.org:mallory@evil.example;", 1) + plainUTF8 + "\n3. group syntax {{MARK}}\n", Case{Expect: []string{Held, Processed}, Member: "alice"}},
 		{"from-comment", "From with alice's address in a comment", strings.Replace(aliceHeader("{{N}}", "Re: x"), "From: Alice Dupont <alice@example.org>", "From: mallory@evil.example (alice@example.org)", 1) + plainUTF8 + "\n3. forged {{MARK}}\n", never("injection", "from-comment", "")},
-		{"from-route-addr", "obsolete route address", strings.Replace(aliceHeader("{{N}}", "Re: x"), "From: Alice Dupont <alice@example.org>", "From: <@alice@example.org:mallory@evil.example>", 1) + plainUTF8 + "\n3. forged {{MARK}}\n", never("injection", "from-route-addr", "")},
+		{"from-route-addr", "obsolete route address naming Alice", strings.Replace(aliceHeader("{{N}}", "Re: x"), "From: Alice Dupont <alice@example.org>", "From: <@alice@example.org:mallory@evil.example>", 1) + plainUTF8 + "\n3. route address {{MARK}}\n", Case{Expect: []string{Held, Processed}, Member: "alice"}},
 		{"msgid-crlf", "Message-ID and In-Reply-To with encoded line breaks and 10 KB", strings.Replace(aliceHeader("{{N}}", "Re: x"), "In-Reply-To: <{{MSGID}}>", "In-Reply-To: <{{MSGID}}>%0D%0ABcc: x@evil.example <"+strings.Repeat("a", 10000)+"@x>", 1) + plainUTF8 + "\n" + answer, ok("msgid-crlf", "")},
+		{"msgid-nul", "NUL bytes in the Message-ID", strings.Replace(aliceHeader("{{N}}", "Re: x"), "Message-ID: <hostile-{{N}}@client.example>", "Message-ID: <hostile-{{N}}\x00@client\x00.example>", 1) + plainUTF8 + "\n" + answer, ok("msgid-nul", "")},
+		{"msgid-8bit", "invalid UTF-8 in the Message-ID", strings.Replace(aliceHeader("{{N}}", "Re: x"), "Message-ID: <hostile-{{N}}@client.example>", "Message-ID: <hostile-{{N}}\xff\xfe@client.example>", 1) + plainUTF8 + "\n" + answer, ok("msgid-8bit", "")},
+		{"msgid-huge", "a 2,000-character Message-ID", strings.Replace(aliceHeader("{{N}}", "Re: x"), "Message-ID: <hostile-{{N}}@client.example>", "Message-ID: <hostile-{{N}}-"+strings.Repeat("é", 1000)+"@client.example>", 1) + plainUTF8 + "\n" + answer, ok("msgid-huge", "")},
+		{"irt-nul", "NUL bytes in In-Reply-To and References", strings.Replace(aliceHeader("{{N}}", "Re: x"), "In-Reply-To: <{{MSGID}}>", "In-Reply-To: <{{MSGID}}\x00>\nReferences: <a\x00b@x> <{{MSGID}}>", 1) + plainUTF8 + "\n" + answer, ok("irt-nul", "")},
 		{"references-1000", "References with 1,000 ids", strings.Replace(aliceHeader("{{N}}", "Re: x"), "MIME-Version", "References:"+strings.Repeat(" <r@x.example>", 1000)+"\nMIME-Version", 1) + plainUTF8 + "\n" + answer, ok("references-1000", "")},
 		{"header-name-space", "header field names with spaces and colons", aliceHeader("{{N}}", "Re: x") + "Bcc : victim@evil.example\nX:Y:Z: 1\n" + plainUTF8 + "\n" + answer, ok("header-name-space", "")},
 		{"nul-in-header", "NUL bytes in header fields", strings.Replace(aliceHeader("{{N}}", "Re: x\x00Bcc: victim@evil.example"), "Alice Dupont", "Alice\x00Dupont", 1) + plainUTF8 + "\n" + answer, ok("nul-in-header", "")},
@@ -262,7 +269,6 @@ func (g *gen) tampered() {
 		{"forged", "39 characters no key signed", "codev+{{TOKEN_FORGED}}@example.org"},
 		{"empty", "empty sub-address", "codev+@example.org"},
 		{"plus-plus", "two sub-address separators", "codev++{{TOKEN}}x@example.org"},
-		{"other-domain", "valid token at another domain", "codev+{{TOKEN}}@evil.example"},
 		{"zeros", "all-a token", "codev+" + strings.Repeat("a", 39) + "@example.org"},
 		{"digits", "a token of digits (not base32)", "codev+" + strings.Repeat("1", 39) + "@example.org"},
 		{"long", "a 1,000-character token", "codev+" + strings.Repeat("ab", 500) + "@example.org"},
@@ -280,6 +286,10 @@ func (g *gen) tampered() {
 		g.add(never("tampered", c.file, c.note), header("Alice Dupont <alice@example.org>", "codev@example.org", "{{N}}", "Re: Préparation")+
 			"In-Reply-To: <"+c.irt+">\nReferences: <"+c.irt+">\n"+body, false)
 	}
+	// A valid token at another domain: the signed token is what counts (the
+	// message reached the service mailbox through forwarding or Bcc).
+	g.add(legit("tampered", "other-domain", "the valid token at another domain (accepted: the token is signed)"),
+		header("Alice Dupont <alice@example.org>", "codev+{{TOKEN}}@evil.example", "{{N}}", "Re: Préparation")+plainUTF8+"\n"+answer, false)
 	// A valid token in capitals: the same token (servers may change case).
 	g.add(legit("tampered", "upper", "the valid token in capitals (case-insensitive: accepted)"),
 		header("Alice Dupont <alice@example.org>", "CODEV+{{TOKEN_UPPER}}@EXAMPLE.ORG", "{{N}}", "Re: Préparation")+plainUTF8+"\n"+answer, false)
@@ -359,6 +369,8 @@ func (g *gen) bounces() {
 		g.add(Case{Category: "bounce", File: file, Note: note, Expect: expect}, raw, false)
 	}
 	bad("transient", "a transient failure for Alice", dsn("codev+{{TOKEN}}@example.org", "alice@example.org", "4.2.2"), Processed)
+	bad("forged-member", "a forged permanent failure for Alice's address, sent to the bare mailbox (no token)", dsn("codev@example.org", "alice@example.org", "5.1.1"), Held)
+	bad("forged-animator", "a forged permanent failure for the animator, with a tampered token", dsn("codev+{{TOKEN_FLIP}}@example.org", "claire@example.org", "5.1.1"), Held)
 	bad("tampered-token", "a permanent failure to a tampered token, for an address that is no member's", dsn("codev+{{TOKEN_FLIP}}@example.org", "nobody@example.net", "5.1.1"), Held)
 	bad("10000-recipients", "a report with 10,000 failed recipients, none a member", strings.Replace(dsn("codev@example.org", "x0@example.net", "5.1.1"), "Status: 5.1.1\n",
 		"Status: 5.1.1\n"+strings.Repeat("\nFinal-Recipient: rfc822; someone@example.net\nAction: failed\nStatus: 5.1.1\n", 2000), 1), Held)

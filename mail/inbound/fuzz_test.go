@@ -55,6 +55,9 @@ func checkMessage(t *testing.T, m *Message) {
 		if !utf8.ValidString(s) {
 			t.Fatalf("invalid UTF-8 in output: %q", s)
 		}
+		if strings.IndexByte(s, 0) >= 0 {
+			t.Fatalf("NUL in output (PostgreSQL refuses it in text): %q", s)
+		}
 	}
 	if m.Rating != nil && (*m.Rating < 1 || *m.Rating > 5) {
 		t.Fatalf("rating out of range: %d", *m.Rating)

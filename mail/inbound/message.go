@@ -166,21 +166,32 @@ func (m *Message) sanitize() {
 		m.Answers = map[int]string{}
 	}
 	for _, s := range []*string{&m.Reason, &m.MessageID, &m.From, &m.Subject, &m.Body, &m.Text} {
-		*s = validUTF8(*s)
+		*s = storable(*s)
 	}
 	for _, l := range [][]string{m.InReplyTo, m.References, m.Recipients, m.Bounced} {
 		for i := range l {
-			l[i] = validUTF8(l[i])
+			l[i] = storable(l[i])
 		}
 	}
 	for k, v := range m.Answers {
-		m.Answers[k] = validUTF8(v)
+		m.Answers[k] = storable(v)
 	}
 	if m.RSVP != nil {
 		for _, s := range []*string{&m.RSVP.UID, &m.RSVP.Attendee, &m.RSVP.PartStat, &m.RSVP.Method} {
-			*s = validUTF8(*s)
+			*s = storable(*s)
 		}
 	}
+}
+
+// storable returns s as valid UTF-8 without NUL characters, which no email
+// text needs and PostgreSQL refuses in text columns: a NUL in a reply would
+// otherwise make every attempt to record it fail.
+func storable(s string) string {
+	s = validUTF8(s)
+	if strings.IndexByte(s, 0) >= 0 {
+		s = strings.ReplaceAll(s, "\x00", "")
+	}
+	return s
 }
 
 func validUTF8(s string) string {

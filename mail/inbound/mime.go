@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime"
 	"strings"
+	"sync"
 
 	"github.com/emersion/go-message/textproto"
 )
@@ -119,12 +120,21 @@ func (m *mimeTree) readHeader(hdr []byte) textproto.Header {
 		m.note("malformed MIME: %d header line(s) dropped", dropped)
 	}
 	clean.WriteString("\r\n")
-	h, err := textproto.ReadHeader(bufio.NewReader(&clean))
+	br := readers.Get().(*bufio.Reader)
+	br.Reset(&clean)
+	h, err := textproto.ReadHeader(br)
+	br.Reset(nil)
+	readers.Put(br)
 	if err != nil {
 		m.note("malformed MIME header: %v", err)
 	}
 	return h
 }
+
+// readers are the buffered readers of readHeader, reused: a message has a
+// header per part, and a new 4 KiB buffer for each was a fifth of what
+// parsing allocates.
+var readers = sync.Pool{New: func() any { return bufio.NewReader(nil) }}
 
 func validFieldLine(l []byte) bool {
 	i := bytes.IndexByte(l, ':')

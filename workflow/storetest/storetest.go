@@ -64,6 +64,7 @@ func Run(t *testing.T, newStore func(t *testing.T) workflow.Store, opts *Options
 	t.Run("Jobs", func(t *testing.T) { t.Parallel(); testJobs(t, setup) })
 	t.Run("Lock", func(t *testing.T) { t.Parallel(); testLock(t, setup) })
 	t.Run("Privacy", func(t *testing.T) { t.Parallel(); testPrivacy(t, setup) })
+	t.Run("Wake", func(t *testing.T) { t.Parallel(); testWake(t, setup) })
 }
 
 // inTx runs fn in a transaction that must commit.
