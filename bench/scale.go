@@ -114,7 +114,6 @@ func runScale(ctx context.Context, url string, n int) (*scaleResult, error) {
 		if k, err = svc.Reconcile(ctx); err != nil {
 			return nil, err
 		}
-		res.FirstRecords += k
 	}
 	var passes []time.Duration
 	for range 5 {

@@ -28,7 +28,7 @@ func (b *bench) scale(ctx context.Context) error {
 			reference: "-", ratio: "-", target: "-", ok: true})
 		b.add(row{figure: fmt.Sprintf("scale %d groups: peak memory", n), value: mb(res.PeakRSS),
 			reference: "-", ratio: "-", target: "< 500 MB", ok: res.PeakRSS < 500e6})
-		b.notes = append(b.notes, fmt.Sprintf("scale %d groups: apply %s; first pass %s recording %d welcomes and invitations (%.0f/s)",
+		b.notes = append(b.notes, fmt.Sprintf("scale %d groups: apply %s; the first pass after applying took %s to record %d welcomes and invitations (%.0f/s)",
 			n, ms(res.Apply), ms(res.FirstPass), res.FirstRecords, float64(res.FirstRecords)/res.FirstPass.Seconds()))
 	}
 	if len(results) == 2 && results[0].Groups > 0 {

@@ -227,12 +227,6 @@ func recurrence(every string, first time.Time, count int) (*rrule.RRule, error) 
 		if o.Count != 0 || !o.Until.IsZero() {
 			return nil, errors.New("sessions.every: leave COUNT and UNTIL out of the RRULE; use sessions.count")
 		}
-		if o.Freq > rrule.DAILY {
-			// Sessions are at least a week apart; a rule by the hour or finer
-			// can only be a mistake, and one that never matches makes the
-			// expansion search for a long time.
-			return nil, fmt.Errorf("sessions.every: %q repeats more often than daily; sessions are at least a week apart", every)
-		}
 		if o.Freq != rrule.WEEKLY && o.Freq != rrule.MONTHLY {
 			return nil, fmt.Errorf("sessions.every: %q: FREQ must be WEEKLY or MONTHLY (sessions are at least a week apart)", every)
 		}
