@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -42,6 +43,10 @@ type Config struct {
 	LogLevel  string
 	// ReconcileInterval is how often the reconciler runs; default 1m.
 	ReconcileInterval time.Duration
+	// IMAPMaxSize is the largest inbound message downloaded whole, in
+	// bytes (CODEV_IMAP_MAX_SIZE, e.g. 25000000 or 25MB); larger ones are
+	// recorded from their header and shown to the animator. 0: 25 MiB.
+	IMAPMaxSize int64
 	// Admins (CODEV_ADMINS, comma-separated addresses, lowercased) may sign
 	// in to the web pages, see every group and River UI at /admin/jobs.
 	Admins []string
@@ -92,7 +97,32 @@ func LoadConfig(getenv func(string) string) (*Config, error) {
 			return nil, fmt.Errorf("CODEV_RECONCILE_INTERVAL: %q is not a duration of at least 1s", s)
 		}
 	}
+	if s := getenv("CODEV_IMAP_MAX_SIZE"); s != "" {
+		if c.IMAPMaxSize, err = parseSize(s); err != nil {
+			return nil, fmt.Errorf("CODEV_IMAP_MAX_SIZE: %w", err)
+		}
+	}
 	return c, nil
+}
+
+// parseSize reads a size in bytes: "25000000", "25MB", "25MiB", "500KB".
+func parseSize(s string) (int64, error) {
+	t := strings.ToUpper(strings.TrimSpace(s))
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"KIB", 1 << 10}, {"MIB", 1 << 20}, {"KB", 1000}, {"MB", 1000 * 1000}, {"B", 1}} {
+		if strings.HasSuffix(t, u.suffix) {
+			t, mult = strings.TrimSpace(strings.TrimSuffix(t, u.suffix)), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(t, 10, 64)
+	if err != nil || n < 1 || n > (1<<40)/mult {
+		return 0, fmt.Errorf("%q is not a size such as 25MB", s)
+	}
+	return n * mult, nil
 }
 
 // secret reads NAME, or the file named by NAME_FILE.
