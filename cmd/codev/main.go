@@ -23,6 +23,7 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"syscall"
+	"time"
 
 	"github.com/codev-org/codev/workflow"
 )
@@ -45,6 +46,11 @@ type Main struct {
 	// TLSConfig, when set, is used for SMTP and IMAP connections (tests
 	// trust their in-process servers' certificates with it).
 	TLSConfig *tls.Config
+	// IMAPIdleRefresh, when set, replaces the watcher's IDLE restart period
+	// (25 min). Tests shorten it: go-imap's in-memory server can miss a
+	// message that lands just as IDLE starts, and the restart re-reads the
+	// mailbox.
+	IMAPIdleRefresh time.Duration
 }
 
 type command struct {

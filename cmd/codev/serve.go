@@ -126,7 +126,8 @@ func (m *Main) start(ctx context.Context, cfg *Config, log *slog.Logger) (*app, 
 	}
 	a.jobsUI = q.ui
 	if cfg.IMAPURL != "" {
-		w, err := imapwatch.New(imapwatch.Config{URL: cfg.IMAPURL, MaxSize: cfg.IMAPMaxSize, Logger: log, TLSConfig: m.TLSConfig}, inbox{svc: a.svc, store: db}, db)
+		w, err := imapwatch.New(imapwatch.Config{URL: cfg.IMAPURL, MaxSize: cfg.IMAPMaxSize, IdleRefresh: m.IMAPIdleRefresh,
+			Logger: log, TLSConfig: m.TLSConfig}, inbox{svc: a.svc, store: db}, db)
 		if err != nil {
 			return fail(fmt.Errorf("CODEV_IMAP_URL: %w", err))
 		}

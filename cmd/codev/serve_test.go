@@ -74,7 +74,8 @@ func newE2E(t *testing.T, kind string) *e2e {
 	out := &bytes.Buffer{}
 	e := &e2e{t: t, env: env, out: out, smtp: smtp, file: filepath.Join(t.TempDir(), "group.yaml"),
 		clock: workflowtest.NewClock(time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC))}
-	e.m = &Main{Stdin: strings.NewReader(""), Stdout: out, Stderr: out, Getenv: func(k string) string { return env[k] }, Clock: e.clock}
+	e.m = &Main{Stdin: strings.NewReader(""), Stdout: out, Stderr: out, Getenv: func(k string) string { return env[k] }, Clock: e.clock,
+		IMAPIdleRefresh: 2 * time.Second}
 	return e
 }
 
