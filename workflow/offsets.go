@@ -24,7 +24,7 @@ type Offsets struct {
 // Days is a signed number of days.
 type Days int
 
-// DefaultOffsets are DOMAIN.md §2.1's.
+// defaultOffsets are DOMAIN.md §2.1's.
 var defaultOffsets = Offsets{
 	Prepare: -21, PrepareReminder: -10, CallForTopics: -14, Followup: -3, Digest: -2,
 	SessionReminder: -1, PlanReminder: 2, Summary: 2, Nudge: 14, Review: 7,

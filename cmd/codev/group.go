@@ -64,6 +64,21 @@ func (m *Main) offline(ctx context.Context) (*workflow.Service, *database, error
 	return svc, db, nil
 }
 
+// offlineGroup is offline, then the group by name: what the commands that
+// change one group start with. The caller closes db.
+func (m *Main) offlineGroup(ctx context.Context, name string) (*workflow.Service, *database, *workflow.State, error) {
+	svc, db, err := m.offline(ctx)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	st, err := svc.GroupByName(ctx, name)
+	if err != nil {
+		db.Close()
+		return nil, nil, nil, err
+	}
+	return svc, db, st, nil
+}
+
 func (m *Main) groupApply(ctx context.Context, args []string) error {
 	fs := m.flags("group apply", "group apply -f FILE\n\nCreates or updates the group a file describes. Applying the same file twice\nchanges nothing and sends nothing twice; `codev serve` sends what a change\ncalls for. Use -f - to read standard input.")
 	file := fs.String("f", "", "group file (YAML); - for standard input")

@@ -28,15 +28,11 @@ func (m *Main) memberPause(ctx context.Context, args []string, paused bool) erro
 	if err := parseEmail(fs, args, email, "group"); err != nil {
 		return err
 	}
-	svc, db, err := m.offline(ctx)
+	svc, db, st, err := m.offlineGroup(ctx, *group)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	st, err := svc.GroupByName(ctx, *group)
-	if err != nil {
-		return err
-	}
 	var target *workflow.Member
 	for _, mb := range st.Members {
 		if mb.Email == *email {

@@ -39,7 +39,6 @@ func (j *jobMetrics) Work(ctx context.Context, job *rivertype.JobRow, doInner fu
 // the same on both databases.
 func (d *database) jobCounts(ctx context.Context) (map[string]int64, error) {
 	const q = `SELECT state, count(*) FROM river_job GROUP BY state`
-	out := map[string]int64{}
 	switch s := d.Store.(type) {
 	case *postgres.Store:
 		rows, err := s.Pool().Query(ctx, q)
@@ -47,32 +46,35 @@ func (d *database) jobCounts(ctx context.Context) (map[string]int64, error) {
 			return nil, err
 		}
 		defer rows.Close()
-		for rows.Next() {
-			var state string
-			var n int64
-			if err := rows.Scan(&state, &n); err != nil {
-				return nil, err
-			}
-			out[state] = n
-		}
-		return out, rows.Err()
+		return countsByState(rows)
 	case *sqlite.Store:
 		rows, err := s.DB().QueryContext(ctx, q)
 		if err != nil {
 			return nil, err
 		}
 		defer rows.Close()
-		for rows.Next() {
-			var state string
-			var n int64
-			if err := rows.Scan(&state, &n); err != nil {
-				return nil, err
-			}
-			out[state] = n
-		}
-		return out, rows.Err()
+		return countsByState(rows)
 	}
 	return nil, fmt.Errorf("unknown store %T", d.Store)
+}
+
+// countsByState reads (state, count) rows; pgx.Rows and *sql.Rows both
+// have these methods.
+func countsByState(rows interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+}) (map[string]int64, error) {
+	out := map[string]int64{}
+	for rows.Next() {
+		var state string
+		var n int64
+		if err := rows.Scan(&state, &n); err != nil {
+			return nil, err
+		}
+		out[state] = n
+	}
+	return out, rows.Err()
 }
 
 // readyChecks are /readyz's checks: a transaction on the database, an SMTP

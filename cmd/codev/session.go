@@ -58,15 +58,11 @@ changed: update it too, or the next `+"`codev group apply`"+` moves the session 
 	if err := parseRequired(fs, args, "group", "session", "at"); err != nil {
 		return err
 	}
-	svc, db, err := m.offline(ctx)
+	svc, db, st, err := m.offlineGroup(ctx, *group)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	st, err := svc.GroupByName(ctx, *group)
-	if err != nil {
-		return err
-	}
 	start, err := time.ParseInLocation("2006-01-02 15:04", strings.TrimSpace(*at), st.Group.Location())
 	if err != nil {
 		return workflow.Errorf(workflow.EINVALID, "--at: %q is not a date and time such as \"2027-02-16 18:30\"", *at)
@@ -86,15 +82,11 @@ func (m *Main) sessionCancel(ctx context.Context, args []string) error {
 	if err := parseRequired(fs, args, "group", "session"); err != nil {
 		return err
 	}
-	svc, db, err := m.offline(ctx)
+	svc, db, st, err := m.offlineGroup(ctx, *group)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	st, err := svc.GroupByName(ctx, *group)
-	if err != nil {
-		return err
-	}
 	if err := svc.CancelSession(ctx, st.Group.ID, *number); err != nil {
 		return err
 	}
@@ -128,15 +120,11 @@ func (m *Main) sessionSwap(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	svc, db, err := m.offline(ctx)
+	svc, db, st, err := m.offlineGroup(ctx, *group)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	st, err := svc.GroupByName(ctx, *group)
-	if err != nil {
-		return err
-	}
 	if err := svc.SwapClients(ctx, st.Group.ID, a, b); err != nil {
 		return err
 	}
