@@ -9,7 +9,8 @@
 // in settings. Pending lists what Migrate would apply, so that `codev serve`
 // can refuse to start on a database that `codev migrate` has not upgraded.
 //
-// Only cmd and tests' TestMain import this package.
+// The store packages (their Migrate and PendingMigrations) and tests'
+// TestMain import this package.
 package migrations
 
 import (

@@ -3,7 +3,9 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -13,13 +15,70 @@ import (
 // presenceRetry is how often a lost presence connection is re-made.
 const presenceRetry = time.Second
 
-// Announce marks this process alive under clientID (its River client ID)
+// orphanInterval is how often a process looks for jobs left running by a
+// process that died.
+const orphanInterval = 5 * time.Second
+
+// WatchOrphans makes sure that jobs a killed process left running are
+// worked again within seconds, instead of after River's one-hour rescue (a
+// send interrupted by SIGKILL or a power cut). self is this process's River
+// client ID. Call it before River starts; call stop after River stopped.
+//
+// Processes announce themselves under their River client ID (an advisory
+// lock that dies with their session), and every orphanInterval each process
+// rescues the jobs of clients found gone twice in a row, so that a live
+// process whose connection dropped for a moment (a server restart) has time
+// to announce itself again.
+func (s *Store) WatchOrphans(ctx context.Context, self string) (stop func(), err error) {
+	release, err := s.announce(ctx, self)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	var wg sync.WaitGroup
+	wg.Go(func() { s.rescueLoop(ctx, self) })
+	return func() { cancel(); wg.Wait(); release() }, nil
+}
+
+// rescueLoop rescues, every orphanEvery until ctx ends, the jobs of the
+// clients found orphaned twice in a row.
+func (s *Store) rescueLoop(ctx context.Context, self string) {
+	var suspects []string
+	t := time.NewTicker(s.orphanEvery)
+	defer t.Stop()
+	for {
+		dead, err := s.orphans(ctx, self)
+		if err != nil && ctx.Err() == nil {
+			s.logger.WarnContext(ctx, "postgres: Cannot look for orphaned jobs", slog.String("error", err.Error()))
+		}
+		var confirmed []string
+		for _, c := range dead {
+			if slices.Contains(suspects, c) {
+				confirmed = append(confirmed, c)
+			}
+		}
+		suspects = dead
+		if n, err := s.rescueOrphans(ctx, confirmed); err != nil && ctx.Err() == nil {
+			s.logger.WarnContext(ctx, "postgres: Cannot rescue orphaned jobs", slog.String("error", err.Error()))
+		} else if n > 0 {
+			s.logger.InfoContext(ctx, "postgres: Rescued jobs of a process that died", slog.Int64("jobs", n),
+				slog.String("clients", strings.Join(confirmed, ",")))
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// announce marks this process alive under clientID (its River client ID)
 // until release is called: it holds a session-level advisory lock on a
 // connection of its own, re-taken within a second should the connection
 // drop (a server restart). When the process dies, PostgreSQL ends the
-// session and frees the lock, which is how RescueOrphans in other
+// session and frees the lock, which is how rescueLoop in other
 // processes tells that the jobs it left running will never finish.
-func (s *Store) Announce(ctx context.Context, clientID string) (release func(), err error) {
+func (s *Store) announce(ctx context.Context, clientID string) (release func(), err error) {
 	key := lockKey("river-client:" + clientID)
 	conn, err := s.presence(ctx, key)
 	if err != nil {
@@ -73,12 +132,12 @@ func (s *Store) presence(ctx context.Context, key int64) (*pgx.Conn, error) {
 	return conn, nil
 }
 
-// Orphans returns the River client IDs, other than self, that ran the jobs
+// orphans returns the River client IDs, other than self, that ran the jobs
 // still marked running and whose process is no longer announced (see
-// Announce). A client announced again since (a process whose connection to
+// announce). A client announced again since (a process whose connection to
 // the server dropped) is not an orphan: callers should only rescue clients
 // found orphaned twice, a few seconds apart.
-func (s *Store) Orphans(ctx context.Context, self string) ([]string, error) {
+func (s *Store) orphans(ctx context.Context, self string) ([]string, error) {
 	rows, err := s.pool.Query(ctx, `SELECT DISTINCT attempted_by[array_upper(attempted_by, 1)] FROM river_job
 		WHERE state = 'running' AND attempted_by IS NOT NULL`)
 	if err != nil {
@@ -109,10 +168,10 @@ func (s *Store) Orphans(ctx context.Context, self string) ([]string, error) {
 	return dead, nil
 }
 
-// RescueOrphans makes the jobs that clients last attempted, and left
+// rescueOrphans makes the jobs that clients last attempted, and left
 // running, available again, and returns how many. Their workers are written
 // to run more than once (workflow.Service.Send checks the message's status).
-func (s *Store) RescueOrphans(ctx context.Context, clients []string) (int64, error) {
+func (s *Store) rescueOrphans(ctx context.Context, clients []string) (int64, error) {
 	if len(clients) == 0 {
 		return 0, nil
 	}

@@ -2,9 +2,12 @@
 // gives River its driver (riverpgxv5) on the same pool, so that jobs commit
 // with the state changes that enqueue them.
 //
-// The schema is created by migrations.MigratePostgres; Open does not migrate.
-// Several processes may share one database: River elects the leader that runs
-// periodic jobs, and TryLock takes PostgreSQL advisory locks.
+// Beside workflow.Store, Store has what the commands need to run codev on
+// it (internal/stores): Migrate and PendingMigrations (the schema is created
+// by Migrate; Open does not migrate), JobCounts, and WatchOrphans, which
+// rescues the jobs of processes that died. Several processes may share one
+// database: River elects the leader that runs periodic jobs, and TryLock and
+// WatchOrphans take PostgreSQL advisory locks.
 package postgres
 
 import (
@@ -12,6 +15,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -27,6 +31,9 @@ type Store struct {
 	pool   *pgxpool.Pool
 	river  *river.Client[pgx.Tx] // insert-only: enqueues and completes in our transactions
 	logger *slog.Logger
+	// orphanEvery is how often WatchOrphans looks for orphaned jobs
+	// (orphanInterval; tests shorten it).
+	orphanEvery time.Duration
 
 	mu    sync.Mutex
 	locks map[string]func() // release of each lock held through TryLock, for Close
@@ -59,10 +66,11 @@ func Open(ctx context.Context, url string, logger *slog.Logger) (*Store, error) 
 		pool.Close()
 		return nil, fmt.Errorf("postgres: error creating river client: %w", err)
 	}
-	return &Store{pool: pool, river: client, logger: logger, locks: map[string]func(){}}, nil
+	return &Store{pool: pool, river: client, logger: logger, orphanEvery: orphanInterval, locks: map[string]func(){}}, nil
 }
 
-// Pool returns the connection pool, for migrations and River.
+// Pool returns the connection pool, for tests and tools that read the
+// database directly (bench).
 func (s *Store) Pool() *pgxpool.Pool { return s.pool }
 
 // NewRiverClient returns a River client on the store's pool, configured by

@@ -7,17 +7,21 @@
 // through a single connection shared with River (River's advice against
 // SQLITE_BUSY), so transactions should be short, and a function given to
 // InTx must not use the Store itself (a nested InTx would wait forever for
-// the connection). The schema is created by migrations.MigrateSQLite; Open
-// does not migrate.
+// the connection). Beside workflow.Store, Store has what the commands need to
+// run codev on it (internal/stores): Migrate and PendingMigrations (the
+// schema is created by Migrate; Open does not migrate), JobCounts, and
+// WatchOrphans, which rescues the jobs of a previous run that died.
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
 	"log/slog"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
@@ -35,6 +39,10 @@ import (
 // another process (`codev group apply` beside `codev serve`) wrote in
 // between; an immediate one waits its turn instead.
 const pragmas = "_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)&_txlock=immediate"
+
+// pollInterval is how often River's workers look for new jobs (see
+// NewRiverClient).
+const pollInterval = 50 * time.Millisecond
 
 // Store is the SQLite workflow.Store.
 type Store struct {
@@ -78,15 +86,25 @@ func DSN(path string) string {
 	return "file:" + path + "?" + pragmas
 }
 
-// DB returns the database, for migrations and River.
+// DB returns the database, for tests and tools that read it directly.
 func (s *Store) DB() *sql.DB { return s.db }
 
 // NewRiverClient returns a River client on the store's database, configured
 // by cfg (workers, queues, periodic jobs). Jobs that the store enqueues are
 // worked by such a client; a worker completes its job in a store transaction
 // with workflow.Tx.CompleteJob and the context River gave it.
+//
+// SQLite has no LISTEN/NOTIFY: workers find new jobs by polling, every
+// second by River's default, which made a reply wait up to a second
+// (bench/). Unless cfg sets FetchPollInterval, the client polls every
+// pollInterval, or every FetchCooldown if that is longer (River requires
+// it). cfg itself is not changed.
 func (s *Store) NewRiverClient(cfg *river.Config) (*river.Client[*sql.Tx], error) {
-	client, err := river.NewClient(riversqlite.New(s.db), cfg)
+	c := *cfg
+	if c.FetchPollInterval == 0 {
+		c.FetchPollInterval = max(pollInterval, cmp.Or(c.FetchCooldown, river.FetchCooldownDefault))
+	}
+	client, err := river.NewClient(riversqlite.New(s.db), &c)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: error creating river client: %w", err)
 	}

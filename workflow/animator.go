@@ -273,7 +273,7 @@ func (s *Service) ApplyHeld(ctx context.Context, inboundID, memberID int64) erro
 		if err := s.applyAnswers(ctx, tx, req, p.p, in.ID); err != nil {
 			return err
 		}
-		in.GroupID, in.MemberID, in.RequestID, kind = m.GroupID, m.ID, req.ID, in.Kind
+		in.GroupID, in.MemberID, in.RequestID, kind = m.GroupID, m.ID, req.ID, string(in.Kind)
 		p.finish(InboundProcessed, fmt.Sprintf("applied by the animator to member %d", m.ID))
 		if err := tx.UpdateInbound(ctx, in); err != nil {
 			return err

@@ -12,22 +12,26 @@ import (
 	"github.com/codev-org/codev/templates"
 )
 
-// Inbound kinds, as the mail parser classifies messages.
+// MailKind is what an inbound message is, as the mail parser classifies it.
+// The values are stored with the message: never rename one.
+type MailKind string
+
+// Inbound kinds.
 const (
-	MailReply         = "reply"
-	MailAutoReply     = "auto_reply"
-	MailBounce        = "bounce"
-	MailCalendarReply = "calendar_reply"
-	MailUnknown       = "unknown"
+	MailReply         MailKind = "reply"
+	MailAutoReply     MailKind = "auto_reply"
+	MailBounce        MailKind = "bounce"
+	MailCalendarReply MailKind = "calendar_reply"
+	MailUnknown       MailKind = "unknown"
 	// MailOversize marks a message above the size cap: only its header was
 	// read, and it is held for the animator.
-	MailOversize = "oversize"
+	MailOversize MailKind = "oversize"
 )
 
 // ParsedMail is what the mail parser understood of an inbound message. The
 // parser lives in an adapter (mail/inbound); the Service only sees this.
 type ParsedMail struct {
-	Kind       string
+	Kind       MailKind
 	Reason     string
 	MessageID  string
 	InReplyTo  []string
@@ -101,7 +105,8 @@ func (s *Service) Deliver(ctx context.Context, in *Inbound) (bool, error) {
 // processed (raw bytes deleted), ignored (auto-replies) or held for the
 // animator (raw bytes kept). Processing the same message again does nothing.
 func (s *Service) ProcessInbound(ctx context.Context, id int64) error {
-	var kind, status string
+	var kind MailKind
+	var status string
 	err := s.store.InTx(ctx, func(tx Tx) error {
 		kind, status = "", ""
 		in, err := tx.Inbound(ctx, id)
@@ -141,7 +146,7 @@ func (s *Service) ProcessInbound(ctx context.Context, id int64) error {
 		}
 		kind, status = in.Kind, in.Status
 		s.log.InfoContext(ctx, "inbound: Processed message", slog.Int64("inbound_id", id),
-			slog.String("kind", in.Kind), slog.String("status", in.Status), slog.String("reason", in.Reason))
+			slog.String("kind", string(in.Kind)), slog.String("status", in.Status), slog.String("reason", in.Reason))
 		if p2.enqueued || in.Status == InboundProcessed {
 			// Answers and RSVPs change what is due (no reminder after an
 			// answer, no session reminder after a decline).
@@ -150,7 +155,7 @@ func (s *Service) ProcessInbound(ctx context.Context, id int64) error {
 		return nil
 	})
 	if err == nil && status != "" {
-		s.metrics.InboundProcessed(kind, status)
+		s.metrics.InboundProcessed(string(kind), status)
 	}
 	return err
 }

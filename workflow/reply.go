@@ -23,7 +23,7 @@ type Inbound struct {
 	Size        int64
 	ReceivedAt  time.Time
 	Status      string
-	Kind        string // reply, auto_reply, bounce, calendar_reply, unknown
+	Kind        MailKind
 	Reason      string
 	GroupID     int64 // 0 until matched
 	MemberID    int64 // 0 until matched

@@ -104,7 +104,7 @@ func testCrashSending(t *testing.T, bin, kind string) {
 	db := openDB(t, e)
 	waitUntil(t, 180*time.Second, 200*time.Millisecond, "every recorded message to be sent", func() bool {
 		require.True(t, p.running(), "codev serve exited by itself")
-		return scalar(t, db, `SELECT count(*) FROM messages WHERE status <> 'sent'`) == 0 &&
+		return countMessages(t, db, func(m *workflow.Message) bool { return m.Status != workflow.MessageSent }) == 0 &&
 			len(receivedByID(e.smtp.Messages())) >= want
 	})
 	t.Logf("%s: sent %d messages in %s, with %d kills", kind, want, time.Since(start).Round(time.Millisecond), len(kills))
@@ -201,17 +201,19 @@ func testCrashIngesting(t *testing.T, bin, kind string) {
 	db := openDB(t, e)
 	waitUntil(t, 120*time.Second, 200*time.Millisecond, "every reply to be stored and processed", func() bool {
 		require.True(t, p.running(), "codev serve exited by itself")
-		return imap.Count("INBOX") == 0 && scalar(t, db, `SELECT count(*) FROM inbound WHERE status <> 'pending'`) >= int64(len(replies))
+		return imap.Count("INBOX") == 0 && countInbound(t, db, func(in *workflow.Inbound) bool { return in.Status != workflow.InboundPending }) >= int64(len(replies))
 	})
 	t.Logf("%s: %d replies read and recorded in %s, with %d kills", kind, len(replies), time.Since(start).Round(time.Millisecond), kills)
 	time.Sleep(300 * time.Millisecond)
 	p.stop()
 
 	require.EqualValues(t, len(replies), imap.Count("Processed"), "every reply moved once")
-	require.EqualValues(t, len(replies), scalar(t, db, `SELECT count(*) FROM inbound`), "every reply stored once")
-	require.EqualValues(t, len(replies), scalar(t, db, `SELECT count(*) FROM inbound WHERE status = 'processed' AND reason <> ''`),
+	require.EqualValues(t, len(replies), countInbound(t, db, func(*workflow.Inbound) bool { return true }), "every reply stored once")
+	require.EqualValues(t, len(replies), countInbound(t, db, func(in *workflow.Inbound) bool {
+		return in.Status == workflow.InboundProcessed && in.Reason != ""
+	}),
 		"every reply processed, with a reason")
-	require.EqualValues(t, len(replies), scalar(t, db, `SELECT count(*) FROM answers`), "one answer per reply")
+	require.EqualValues(t, len(replies), countAnswers(t, db), "one answer per reply")
 	// Each answer is the text of the member it is filed under.
 	require.NoError(t, db.InTx(context.Background(), func(tx workflow.Tx) error {
 		groups, err := tx.Groups(context.Background())

@@ -143,7 +143,7 @@ func migrateDatabase(ctx context.Context, url string, log *slog.Logger) error {
 		return err
 	}
 	defer db.Close()
-	return db.migrate(ctx)
+	return db.Migrate(ctx)
 }
 
 // devClock is the clock of `codev dev`: it runs from the time it was last

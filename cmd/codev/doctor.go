@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/codev-org/codev/internal/stores"
 	"github.com/codev-org/codev/mail"
 	"github.com/codev-org/codev/mail/imapwatch"
 	"github.com/codev-org/codev/workflow"
@@ -101,25 +102,24 @@ func isLoopbackURL(raw string) bool {
 }
 
 func (d *diagnosis) database(ctx context.Context, cfg *Config) {
-	if path, ok := sqlitePath(cfg.DatabaseURL); ok {
-		if _, err := os.Stat(path); err != nil {
-			d.fail("database", fmt.Sprintf("SQLite file %s: %v", path, errors.Unwrap(err)),
-				"run `codev migrate` to create it, or point CODEV_DATABASE_URL at the existing file (sqlite:PATH)")
-			return
-		}
+	// Opening would create a missing SQLite file: look for it first.
+	if err := stores.Exists(cfg.DatabaseURL); err != nil && !errors.Is(err, stores.ErrUnknownURL) {
+		d.fail("database", err.Error(),
+			"run `codev migrate` to create it, or point CODEV_DATABASE_URL at the existing database")
+		return
 	}
 	ctx, cancel := context.WithTimeout(ctx, doctorTimeout)
 	defer cancel()
 	db, err := openDatabase(ctx, cfg.DatabaseURL, slog.New(slog.DiscardHandler))
 	if err != nil {
-		d.fail("database", fmt.Sprintf("cannot open %s: %v", redact(cfg.DatabaseURL), err),
-			"check CODEV_DATABASE_URL (postgres://user:pass@host/db or sqlite:PATH) and that the server is up")
+		d.fail("database", fmt.Sprintf("cannot open %s: %v", stores.Redact(cfg.DatabaseURL), err),
+			"check CODEV_DATABASE_URL ("+stores.Forms()+") and that the server is up")
 		return
 	}
 	defer db.Close()
-	pending, err := db.pending(ctx)
+	pending, err := db.PendingMigrations(ctx)
 	if err != nil {
-		d.fail("database", fmt.Sprintf("cannot read the migrations of %s: %v", redact(cfg.DatabaseURL), err),
+		d.fail("database", fmt.Sprintf("cannot read the migrations of %s: %v", stores.Redact(cfg.DatabaseURL), err),
 			"check CODEV_DATABASE_URL, the server, and the user's rights")
 		return
 	}
@@ -131,19 +131,7 @@ func (d *diagnosis) database(ctx context.Context, cfg *Config) {
 		d.fail("database", fmt.Sprintf("a transaction failed: %v", err), "check the database server and the user's rights")
 		return
 	}
-	d.ok("database", db.kind+", reachable, migrations applied")
-}
-
-// sqlitePath returns the file a SQLite URL names.
-func sqlitePath(raw string) (string, bool) {
-	if raw != "" && !strings.HasPrefix(raw, "sqlite:") {
-		return "", false
-	}
-	path := strings.TrimPrefix(strings.TrimPrefix(raw, "sqlite:"), "//")
-	if path == "" {
-		path = defaultSQLite
-	}
-	return path, true
+	d.ok("database", db.Kind+", reachable, migrations applied")
 }
 
 func (d *diagnosis) smtp(ctx context.Context, cfg *Config, m *Main) {

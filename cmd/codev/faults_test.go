@@ -13,6 +13,7 @@ import (
 	"github.com/codev-org/codev/internal/pgtest"
 	"github.com/codev-org/codev/mail/imaptest"
 	"github.com/codev-org/codev/mail/smtptest"
+	"github.com/codev-org/codev/workflow"
 )
 
 // TestUnreliablePeers runs codev against an SMTP server that answers 421
@@ -192,7 +193,7 @@ func testPostgresRestart(t *testing.T) {
 	})
 	// The messages are all sent once their "sent" commits land.
 	waitUntil(t, 60*time.Second, 100*time.Millisecond, "every message recorded sent", func() bool {
-		return scalar(t, a.db, `SELECT count(*) FROM messages WHERE status <> 'sent'`) == 0
+		return countMessages(t, a.db, func(m *workflow.Message) bool { return m.Status != workflow.MessageSent }) == 0
 	})
 	time.Sleep(300 * time.Millisecond)
 	dups := checkDelivered(t, a.db, e.smtp.Messages(), in)

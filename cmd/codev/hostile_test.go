@@ -167,7 +167,9 @@ func (r *hostileRun) waitProcessed(lastUID int) {
 // waitSent waits until every recorded message was sent.
 func (r *hostileRun) waitSent() {
 	waitUntil(r.t, 60*time.Second, 50*time.Millisecond, "every notice sent", func() bool {
-		return scalar(r.t, r.a.db, `SELECT count(*) FROM messages WHERE status IN ('pending', 'sending')`) == 0
+		return countMessages(r.t, r.a.db, func(m *workflow.Message) bool {
+			return m.Status == workflow.MessagePending || m.Status == workflow.MessageSending
+		}) == 0
 	})
 }
 

@@ -8,7 +8,6 @@ import (
 	"os"
 
 	"github.com/codev-org/codev/mail/inbound"
-	"github.com/codev-org/codev/workflow"
 )
 
 func (m *Main) inspectMail(_ context.Context, args []string) error {
@@ -46,18 +45,4 @@ func (m *Main) readMail(name string) ([]byte, error) {
 		return io.ReadAll(io.LimitReader(m.Stdin, 64<<20))
 	}
 	return os.ReadFile(name)
-}
-
-// parseMail adapts the mail parser to the domain's Parser.
-func parseMail(raw []byte) *workflow.ParsedMail {
-	m := inbound.Parse(raw, inbound.Options{})
-	p := &workflow.ParsedMail{
-		Kind: string(m.Kind), Reason: m.Reason, MessageID: m.MessageID,
-		InReplyTo: m.InReplyTo, References: m.References, From: m.From, Recipients: m.Recipients,
-		Text: m.Text, Answers: m.Answers, Rating: m.Rating, Bounced: m.Bounced, Permanent: m.Permanent,
-	}
-	if r := m.RSVP; r != nil {
-		p.RSVP = &workflow.ParsedRSVP{UID: r.UID, Attendee: r.Attendee, PartStat: r.PartStat, Sequence: r.Sequence, Stamp: r.DTStamp}
-	}
-	return p
 }

@@ -19,17 +19,17 @@ func (m *Main) migrate(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	before, err := db.pending(ctx)
+	before, err := db.PendingMigrations(ctx)
 	if err != nil {
 		return err
 	}
-	if err := db.migrate(ctx); err != nil {
+	if err := db.Migrate(ctx); err != nil {
 		return err
 	}
 	if len(before) == 0 {
-		fmt.Fprintf(m.Stdout, "%s database is up to date\n", db.kind)
+		fmt.Fprintf(m.Stdout, "%s database is up to date\n", db.Kind)
 		return nil
 	}
-	fmt.Fprintf(m.Stdout, "%s database migrated: %d migration(s) applied\n", db.kind, len(before))
+	fmt.Fprintf(m.Stdout, "%s database migrated: %d migration(s) applied\n", db.Kind, len(before))
 	return nil
 }

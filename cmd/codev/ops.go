@@ -9,8 +9,6 @@ import (
 	"github.com/riverqueue/river/rivertype"
 
 	"github.com/codev-org/codev/mail/imapwatch"
-	"github.com/codev-org/codev/postgres"
-	"github.com/codev-org/codev/sqlite"
 	"github.com/codev-org/codev/web"
 )
 
@@ -35,48 +33,6 @@ func (j *jobMetrics) Work(ctx context.Context, job *rivertype.JobRow, doInner fu
 	return err
 }
 
-// jobCounts counts River's jobs by state: the queue depth. The query is
-// the same on both databases.
-func (d *database) jobCounts(ctx context.Context) (map[string]int64, error) {
-	const q = `SELECT state, count(*) FROM river_job GROUP BY state`
-	switch s := d.Store.(type) {
-	case *postgres.Store:
-		rows, err := s.Pool().Query(ctx, q)
-		if err != nil {
-			return nil, err
-		}
-		defer rows.Close()
-		return countsByState(rows)
-	case *sqlite.Store:
-		rows, err := s.DB().QueryContext(ctx, q)
-		if err != nil {
-			return nil, err
-		}
-		defer rows.Close()
-		return countsByState(rows)
-	}
-	return nil, fmt.Errorf("unknown store %T", d.Store)
-}
-
-// countsByState reads (state, count) rows; pgx.Rows and *sql.Rows both
-// have these methods.
-func countsByState(rows interface {
-	Next() bool
-	Scan(dest ...any) error
-	Err() error
-}) (map[string]int64, error) {
-	out := map[string]int64{}
-	for rows.Next() {
-		var state string
-		var n int64
-		if err := rows.Scan(&state, &n); err != nil {
-			return nil, err
-		}
-		out[state] = n
-	}
-	return out, rows.Err()
-}
-
 // readyChecks are /readyz's checks: a transaction on the database, an SMTP
 // handshake (EHLO, TLS, AUTH), and the IMAP watcher not backing off after
 // errors (waiting for another process's lock is fine).
@@ -98,7 +54,7 @@ func (a *app) readyChecks() []web.Check {
 
 // probes are the gauges /metrics reads at scrape time.
 func (a *app) probes() web.Probes {
-	p := web.Probes{Held: a.svc.HeldCount, Jobs: a.db.jobCounts}
+	p := web.Probes{Held: a.svc.HeldCount, Jobs: a.db.JobCounts}
 	if w := a.watcher; w != nil {
 		p.IMAPState = func() string { return string(w.State()) }
 	}

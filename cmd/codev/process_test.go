@@ -15,9 +15,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/codev-org/codev/groupfile"
+	"github.com/codev-org/codev/mail/mailroom"
 	"github.com/codev-org/codev/mail/smtptest"
-	"github.com/codev-org/codev/postgres"
-	"github.com/codev-org/codev/sqlite"
 	"github.com/codev-org/codev/workflow"
 )
 
@@ -178,18 +177,78 @@ func openDB(t *testing.T, e *e2e) *database {
 	return db
 }
 
-// scalar runs a one-value query with no arguments on either store.
-func scalar(t *testing.T, db *database, query string) int64 {
+// countMessages counts the recorded messages, of every group, that keep
+// accepts.
+func countMessages(t *testing.T, db *database, keep func(*workflow.Message) bool) int64 {
 	t.Helper()
 	var n int64
-	var err error
-	switch s := db.Store.(type) {
-	case *postgres.Store:
-		err = s.Pool().QueryRow(context.Background(), query).Scan(&n)
-	case *sqlite.Store:
-		err = s.DB().QueryRow(query).Scan(&n)
-	}
-	require.NoError(t, err, query)
+	require.NoError(t, db.InTx(context.Background(), func(tx workflow.Tx) error {
+		n = 0
+		groups, err := tx.Groups(context.Background())
+		if err != nil {
+			return err
+		}
+		for _, g := range groups {
+			msgs, err := tx.Messages(context.Background(), g.ID)
+			if err != nil {
+				return err
+			}
+			for _, m := range msgs {
+				if keep(m) {
+					n++
+				}
+			}
+		}
+		return nil
+	}))
+	return n
+}
+
+// inboundStatuses are every status a stored inbound message can have.
+var inboundStatuses = []string{workflow.InboundPending, workflow.InboundProcessed, workflow.InboundHeld, workflow.InboundIgnored}
+
+// countInbound counts the stored inbound messages that keep accepts.
+func countInbound(t *testing.T, db *database, keep func(*workflow.Inbound) bool) int64 {
+	t.Helper()
+	var n int64
+	require.NoError(t, db.InTx(context.Background(), func(tx workflow.Tx) error {
+		n = 0
+		for _, status := range inboundStatuses {
+			ins, err := tx.InboundByStatus(context.Background(), status)
+			if err != nil {
+				return err
+			}
+			for _, in := range ins {
+				require.Equal(t, status, in.Status)
+				if keep(in) {
+					n++
+				}
+			}
+		}
+		return nil
+	}))
+	return n
+}
+
+// countAnswers counts the stored answers of every group.
+func countAnswers(t *testing.T, db *database) int64 {
+	t.Helper()
+	var n int64
+	require.NoError(t, db.InTx(context.Background(), func(tx workflow.Tx) error {
+		n = 0
+		groups, err := tx.Groups(context.Background())
+		if err != nil {
+			return err
+		}
+		for _, g := range groups {
+			answers, err := tx.Answers(context.Background(), g.ID)
+			if err != nil {
+				return err
+			}
+			n += int64(len(answers))
+		}
+		return nil
+	}))
 	return n
 }
 
@@ -197,7 +256,7 @@ func scalar(t *testing.T, db *database, query string) int64 {
 func receivedByID(msgs []smtptest.Received) map[string][]smtptest.Received {
 	out := map[string][]smtptest.Received{}
 	for _, m := range msgs {
-		id := messageID(m.Data)
+		id := mailroom.MessageID(m.Data)
 		out[id] = append(out[id], m)
 	}
 	return out

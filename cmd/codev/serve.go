@@ -2,16 +2,21 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/codev-org/codev/mail"
 	"github.com/codev-org/codev/mail/imapwatch"
+	"github.com/codev-org/codev/mail/mailroom"
 	"github.com/codev-org/codev/mail/postman"
 	"github.com/codev-org/codev/templates"
 	"github.com/codev-org/codev/web"
@@ -41,7 +46,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s (CODEV_ADDR): %w", cfg.Addr, err)
 	}
-	log.InfoContext(ctx, "serve: Listening", slog.String("addr", ln.Addr().String()), slog.String("database", app.db.kind))
+	log.InfoContext(ctx, "serve: Listening", slog.String("addr", ln.Addr().String()), slog.String("database", app.db.Kind))
 	err = app.web.Serve(ctx, ln)
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
@@ -96,7 +101,7 @@ func (m *Main) start(ctx context.Context, cfg *Config, log *slog.Logger) (*app, 
 	}
 	a.metrics = web.NewMetrics()
 	a.svc = workflow.NewService(workflow.ServiceConfig{
-		Mailbox: mb, BaseURL: cfg.BaseURL, Logger: log, Clock: m.clock(), Parser: parseMail,
+		Mailbox: mb, BaseURL: cfg.BaseURL, Logger: log, Clock: m.clock(), Parser: mailroom.Parse,
 		Metrics: a.metrics, Admins: cfg.Admins,
 	}, db, postman.New(a.sender), tpl, signer, generator{domain: mb.Domain})
 	rc := jobs.Config(a.svc, cfg.ReconcileInterval)
@@ -106,28 +111,23 @@ func (m *Main) start(ctx context.Context, cfg *Config, log *slog.Logger) (*app, 
 	// its 30 seconds, so that SIGTERM lets running jobs finish.
 	rctx, rcancel := context.WithCancel(context.WithoutCancel(ctx))
 	rc.ID = clientID()
-	if db.kind == "sqlite" {
-		// No LISTEN/NOTIFY: workers find new jobs by polling, every second by
-		// default, which made a reply wait up to a second (bench/).
-		rc.FetchPollInterval = sqlitePoll
-	}
-	if a.stopOrphans, err = db.watchOrphans(ctx, rc.ID, log); err != nil {
+	if a.stopOrphans, err = db.WatchOrphans(ctx, rc.ID); err != nil {
 		rcancel()
 		return fail(fmt.Errorf("error looking for orphaned jobs: %w", err))
 	}
-	q, err := db.startRiver(rctx, rc)
+	q, err := db.StartQueue(rctx, rc)
 	if err != nil {
 		rcancel()
 		return fail(fmt.Errorf("error starting the job queue: %w", err))
 	}
 	a.stopRiver = func(ctx context.Context) error {
 		defer rcancel()
-		return q.stop(ctx)
+		return q.Stop(ctx)
 	}
-	a.jobsUI = q.ui
+	a.jobsUI = q.UI
 	if cfg.IMAPURL != "" {
 		w, err := imapwatch.New(imapwatch.Config{URL: cfg.IMAPURL, MaxSize: cfg.IMAPMaxSize, IdleRefresh: m.IMAPIdleRefresh,
-			Logger: log, TLSConfig: m.TLSConfig}, inbox{svc: a.svc, store: db}, db)
+			Logger: log, TLSConfig: m.TLSConfig}, mailroom.NewInbox(a.svc, db), db)
 		if err != nil {
 			return fail(fmt.Errorf("CODEV_IMAP_URL: %w", err))
 		}
@@ -150,6 +150,21 @@ func (m *Main) start(ctx context.Context, cfg *Config, log *slog.Logger) (*app, 
 	}
 	a.web = web.NewServer(wcfg, a.svc)
 	return a, nil
+}
+
+// clientID names this process's River client: host and a random suffix, so
+// that no two processes, nor two runs of one, share it. The store rescues
+// the jobs of a client whose process died by this name
+// (stores.Store.WatchOrphans).
+func clientID() string {
+	host, _ := os.Hostname()
+	host = strings.NewReplacer(".", "_", "-", "_").Replace(host)
+	if len(host) > 40 {
+		host = host[:40]
+	}
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	return "codev_" + host + "_" + hex.EncodeToString(b[:])
 }
 
 // close stops the IMAP watcher (logging out), then the workers, letting
