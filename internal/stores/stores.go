@@ -120,7 +120,6 @@ func newDatabase[TTx any](kind string, s Store, newClient func(*river.Config) (*
 
 // opener is one kind of database and the URLs that name it.
 type opener struct {
-	kind string
 	// form is how its URLs are written, for messages.
 	form string
 	// target returns what open takes when url names this kind.
@@ -135,7 +134,7 @@ type opener struct {
 func openers() []opener {
 	return []opener{
 		{
-			kind: "postgres", form: "postgres://user:pass@host/db",
+			form: "postgres://user:pass@host/db",
 			target: func(url string) (string, bool) {
 				return url, strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://")
 			},
@@ -148,7 +147,7 @@ func openers() []opener {
 			},
 		},
 		{
-			kind: "sqlite", form: "sqlite:PATH",
+			form: "sqlite:PATH",
 			target: func(url string) (string, bool) {
 				if url != "" && !strings.HasPrefix(url, "sqlite:") {
 					return "", false

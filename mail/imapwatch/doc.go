@@ -2,8 +2,9 @@
 // over IMAP and hands them, durably, to the domain.
 //
 // The package stands alone: it knows the domain only through two small
-// interfaces, [Sink] (workflow.Service.Deliver and the store's cursor) and
-// [Locker] (the store's TryLock), wired in cmd/codev. It speaks IMAP with
+// interfaces, [Sink] (workflow.Service.Deliver and the store's cursor,
+// adapted by mail/mailroom) and [Locker] (the store's TryLock), wired in
+// cmd/codev. It speaks IMAP with
 // go-imap v2's imapclient.
 //
 // # Order of operations

@@ -7,7 +7,7 @@ import (
 
 // Message is one message read from the watched mailbox, handed to
 // Sink.Store. It mirrors workflow.Inbound's mailbox fields so that the
-// wiring in cmd/codev is a field-by-field copy.
+// adapter (mail/mailroom) is a field-by-field copy.
 type Message struct {
 	// Mailbox is the watched mailbox's name, as in the URL.
 	Mailbox string
@@ -30,7 +30,7 @@ type Message struct {
 }
 
 // Sink is where the watcher puts messages: in codev, workflow.Service's
-// Deliver and the store's Cursor, adapted in cmd/codev. Only the watcher
+// Deliver and the store's Cursor, adapted by mail/mailroom. Only the watcher
 // calls it, from one goroutine.
 type Sink interface {
 	// Cursor returns the UIDVALIDITY and the last UID already stored for
