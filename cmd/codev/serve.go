@@ -148,8 +148,14 @@ func (m *Main) start(ctx context.Context, cfg *Config, log *slog.Logger) (*app, 
 			return fail(err)
 		}
 	}
-	a.web = web.NewServer(wcfg, a.svc)
+	a.web = web.NewServer(wcfg, webServices(a.svc))
 	return a, nil
+}
+
+// webServices gives the web server the Service behind each of the narrow
+// interfaces it declares.
+func webServices(svc *workflow.Service) web.Services {
+	return web.Services{Feeds: svc, Preferences: svc, SignIn: svc, Groups: svc, Changes: svc}
 }
 
 // close stops the IMAP watcher (logging out), then the workers, letting
