@@ -7,20 +7,33 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/codev-org/codev/workflow"
 )
 
-// animatorRoutes registers the pages and the actions that use the
-// animator's own use cases (held messages, feed tokens); actions.go has
-// the session and member changes.
+// Groups is what the animators' pages read of the domain.
+type Groups interface {
+	// ManagedGroups returns the groups email animates, every group for
+	// an admin.
+	ManagedGroups(ctx context.Context, email string) ([]*workflow.Group, error)
+	// GroupState loads a group; ErrNotFound when there is none.
+	GroupState(ctx context.Context, groupID int64) (*workflow.State, error)
+	// Manages reports whether email is the group's animator or an admin.
+	Manages(st *workflow.State, email string) bool
+	// Held lists the messages held for review in a group, group 0 for
+	// those matched to no group.
+	Held(ctx context.Context, groupID int64) ([]*workflow.Inbound, error)
+	Requests(st *workflow.State) []workflow.Request
+	FeedURL(token string) string
+	// Now tells past sessions from coming ones.
+	Now() time.Time
+}
+
+// animatorRoutes registers the pages, and the actions of actions.go.
 func (u *ui) animatorRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /groups", u.authed(u.groups))
+	mux.HandleFunc("GET /groups", u.authed(u.groupList))
 	mux.HandleFunc("GET /groups/{id}", u.authed(u.group))
-	mux.HandleFunc("POST /groups/{id}/feed", u.action(u.rotateFeed))
-	mux.HandleFunc("POST /groups/{id}/members/{member}/feed", u.action(u.rotateFeed))
-	mux.HandleFunc("POST /groups/{id}/held/{inbound}/apply", u.action(u.applyHeld))
-	mux.HandleFunc("POST /groups/{id}/held/{inbound}/ignore", u.action(u.ignoreHeld))
 	mux.HandleFunc("POST /held/{inbound}/ignore", u.action(u.ignoreUnmatched))
 	u.changeRoutes(mux)
 }
@@ -39,22 +52,22 @@ type groupItem struct {
 	Held int
 }
 
-func (u *ui) groups(w http.ResponseWriter, r *http.Request, sess *session) {
+func (u *ui) groupList(w http.ResponseWriter, r *http.Request, sess *session) {
 	ctx, lang := r.Context(), acceptLanguage(r)
-	groups, err := u.svc.ManagedGroups(ctx, sess.Email)
+	groups, err := u.groups.ManagedGroups(ctx, sess.Email)
 	if err != nil {
 		u.fail(w, r, sess, lang, err)
 		return
 	}
 	v := &groupsView{JobsUI: u.adminJobs != nil}
-	now := u.svc.Now()
+	now := u.groups.Now()
 	for _, g := range groups {
-		st, err := u.svc.GroupState(ctx, g.ID)
+		st, err := u.groups.GroupState(ctx, g.ID)
 		if err != nil {
 			u.fail(w, r, sess, lang, err)
 			return
 		}
-		held, err := u.svc.Held(ctx, g.ID)
+		held, err := u.groups.Held(ctx, g.ID)
 		if err != nil {
 			u.fail(w, r, sess, lang, err)
 			return
@@ -68,8 +81,8 @@ func (u *ui) groups(w http.ResponseWriter, r *http.Request, sess *session) {
 		}
 		v.Groups = append(v.Groups, item)
 	}
-	if u.svc.IsAdmin(sess.Email) {
-		held, err := u.svc.Held(ctx, 0)
+	if u.auth.IsAdmin(sess.Email) {
+		held, err := u.groups.Held(ctx, 0)
 		if err != nil {
 			u.fail(w, r, sess, lang, err)
 			return
@@ -91,7 +104,7 @@ func (u *ui) groupOf(w http.ResponseWriter, r *http.Request, sess *session) (st 
 		u.message(w, r, sess, http.StatusNotFound, lang, "notfound.title", t(lang, "notfound.body"))
 		return nil, false
 	}
-	st, err = u.svc.GroupState(r.Context(), id)
+	st, err = u.groups.GroupState(r.Context(), id)
 	if errors.Is(err, workflow.ErrNotFound) {
 		u.message(w, r, sess, http.StatusNotFound, lang, "notfound.title", t(lang, "notfound.body"))
 		return nil, false
@@ -99,7 +112,7 @@ func (u *ui) groupOf(w http.ResponseWriter, r *http.Request, sess *session) (st 
 		u.fail(w, r, sess, lang, err)
 		return nil, false
 	}
-	if !u.svc.Manages(st, sess.Email) {
+	if !u.groups.Manages(st, sess.Email) {
 		u.log.WarnContext(r.Context(), "web: Refused access to a group", slog.Int64("group_id", id))
 		u.message(w, r, sess, http.StatusForbidden, lang, "forbidden.title", t(lang, "forbidden.body"))
 		return nil, false
@@ -158,120 +171,10 @@ func (u *ui) refused(w http.ResponseWriter, r *http.Request, sess *session, grou
 		u.fail(w, r, sess, acceptLanguage(r), err)
 		return
 	}
-	st, serr := u.svc.GroupState(r.Context(), groupID)
+	st, serr := u.groups.GroupState(r.Context(), groupID)
 	if serr != nil {
 		u.fail(w, r, sess, acceptLanguage(r), serr)
 		return
 	}
 	u.renderGroup(w, r, sess, st, status, "", err.Error())
-}
-
-// memberOf returns the member the form or path names, refusing one that
-// is not in the group: the domain's member-only methods (SetPaused) do not
-// know the group the animator is allowed to manage.
-func memberOf(st *workflow.State, raw string) (*workflow.Member, error) {
-	id, err := strconv.ParseInt(raw, 10, 64)
-	if err != nil {
-		return nil, workflow.Errorf(workflow.EINVALID, "no member chosen")
-	}
-	m := st.Member(id)
-	if m == nil || m.Erased() {
-		return nil, workflow.Errorf(workflow.EINVALID, "member %d is not in group %q", id, st.Group.Name)
-	}
-	return m, nil
-}
-
-func (u *ui) rotateFeed(w http.ResponseWriter, r *http.Request, sess *session) {
-	st, ok := u.groupOf(w, r, sess)
-	if !ok {
-		return
-	}
-	var memberID int64
-	if raw := r.PathValue("member"); raw != "" {
-		m, err := memberOf(st, raw)
-		if err != nil {
-			u.refused(w, r, sess, st.Group.ID, err)
-			return
-		}
-		memberID = m.ID
-	}
-	if _, err := u.svc.RotateFeedToken(r.Context(), st.Group.ID, memberID); err != nil {
-		u.refused(w, r, sess, st.Group.ID, err)
-		return
-	}
-	done(w, r, st.Group.ID, "feed", "")
-}
-
-// heldIn returns the held message the path names if it is matched to the
-// group: an animator can only act on their group's messages.
-func (u *ui) heldIn(ctx context.Context, groupID int64, raw string) (*workflow.Inbound, error) {
-	id, err := strconv.ParseInt(raw, 10, 64)
-	if err != nil {
-		return nil, workflow.Errorf(workflow.ENOTFOUND, "no such message")
-	}
-	held, err := u.svc.Held(ctx, groupID)
-	if err != nil {
-		return nil, err
-	}
-	for _, in := range held {
-		if in.ID == id {
-			return in, nil
-		}
-	}
-	return nil, workflow.Errorf(workflow.ENOTFOUND, "message %d is not waiting for review in this group", id)
-}
-
-func (u *ui) applyHeld(w http.ResponseWriter, r *http.Request, sess *session) {
-	st, ok := u.groupOf(w, r, sess)
-	if !ok {
-		return
-	}
-	in, err := u.heldIn(r.Context(), st.Group.ID, r.PathValue("inbound"))
-	if err != nil {
-		u.refused(w, r, sess, st.Group.ID, err)
-		return
-	}
-	m, err := memberOf(st, r.PostFormValue("member"))
-	if err == nil {
-		err = u.svc.ApplyHeld(r.Context(), in.ID, m.ID)
-	}
-	if err != nil {
-		u.refused(w, r, sess, st.Group.ID, err)
-		return
-	}
-	done(w, r, st.Group.ID, "applied", "held")
-}
-
-func (u *ui) ignoreHeld(w http.ResponseWriter, r *http.Request, sess *session) {
-	st, ok := u.groupOf(w, r, sess)
-	if !ok {
-		return
-	}
-	in, err := u.heldIn(r.Context(), st.Group.ID, r.PathValue("inbound"))
-	if err == nil {
-		err = u.svc.IgnoreHeld(r.Context(), in.ID)
-	}
-	if err != nil {
-		u.refused(w, r, sess, st.Group.ID, err)
-		return
-	}
-	done(w, r, st.Group.ID, "ignored", "held")
-}
-
-// ignoreUnmatched closes a held message matched to no group: admins only.
-func (u *ui) ignoreUnmatched(w http.ResponseWriter, r *http.Request, sess *session) {
-	lang := acceptLanguage(r)
-	if !u.svc.IsAdmin(sess.Email) {
-		u.message(w, r, sess, http.StatusForbidden, lang, "forbidden.title", t(lang, "forbidden.body"))
-		return
-	}
-	in, err := u.heldIn(r.Context(), 0, r.PathValue("inbound"))
-	if err == nil {
-		err = u.svc.IgnoreHeld(r.Context(), in.ID)
-	}
-	if err != nil {
-		u.fail(w, r, sess, lang, err)
-		return
-	}
-	http.Redirect(w, r, "/groups", http.StatusSeeOther)
 }

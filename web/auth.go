@@ -18,9 +18,28 @@ import (
 // maxBodyBytes bounds request bodies: codev's forms are a few fields.
 const maxBodyBytes = 64 << 10
 
+// SignIn is what sign-in and sessions need of the domain.
+type SignIn interface {
+	// RequestSignIn emails a one-time link to an animator or an admin and
+	// does nothing for any other address; EINVALID for a malformed one.
+	RequestSignIn(ctx context.Context, email, baseURL, lang string) error
+	// ConsumeSignIn uses a link once and returns the address it was sent
+	// to; an unknown, used or expired one wraps workflow.ErrNotFound.
+	ConsumeSignIn(ctx context.Context, token string) (string, error)
+	IsAdmin(email string) bool
+	// Now is the clock sessions expire on.
+	Now() time.Time
+	// Signer is the store's token signer, from which the cookie and CSRF
+	// keys derive so that sessions survive a restart; nil means random
+	// keys.
+	Signer() *workflow.Signer
+}
+
 // ui is the animators' side of the server: sign-in, pages and actions.
 type ui struct {
-	svc        *workflow.Service
+	auth       SignIn
+	groups     Groups
+	changes    Changes
 	log        *slog.Logger
 	baseURL    string
 	origin     string // scheme://host of baseURL, for Origin checks
@@ -36,16 +55,16 @@ type ui struct {
 	bg sync.WaitGroup
 }
 
-func newUI(cfg Config, svc *workflow.Service, log *slog.Logger) *ui {
+func newUI(cfg Config, svc Services, log *slog.Logger) *ui {
 	pg, err := newPages()
 	if err != nil {
 		panic(err) // embedded templates: a broken one is a bug caught by any test
 	}
 	sessionKey, csrfKey := randomKey(), randomKey()
-	if signer := svc.Signer(); signer != nil {
+	if signer := svc.SignIn.Signer(); signer != nil {
 		sessionKey, csrfKey = signer.Key("web session cookie"), signer.Key("web csrf token")
 	}
-	u := &ui{svc: svc, log: log, baseURL: strings.TrimSuffix(cfg.BaseURL, "/"), limits: cfg.Limits.withDefaults(),
+	u := &ui{auth: svc.SignIn, groups: svc.Groups, changes: svc.Changes, log: log, baseURL: strings.TrimSuffix(cfg.BaseURL, "/"), limits: cfg.Limits.withDefaults(),
 		trustProxy: cfg.TrustProxy, pages: pg, adminJobs: cfg.AdminJobs}
 	if p, err := url.Parse(u.baseURL); err == nil && p.Host != "" {
 		u.origin = p.Scheme + "://" + p.Host
@@ -99,7 +118,7 @@ type handler func(w http.ResponseWriter, r *http.Request, sess *session)
 
 // current returns the request's verified session, or nil.
 func (u *ui) current(r *http.Request) *session {
-	s, ok := u.cookies.session(r, u.svc.Now())
+	s, ok := u.cookies.session(r, u.auth.Now())
 	if !ok {
 		return nil
 	}
@@ -177,7 +196,7 @@ func (u *ui) sameOrigin(r *http.Request) bool {
 func (u *ui) newPage(w http.ResponseWriter, r *http.Request, sess *session, lang, title string) *page {
 	p := &page{Lang: lang, Title: t(lang, title), CSRF: u.csrf.token(w, r, sess)}
 	if sess != nil {
-		p.User, p.Admin = sess.Email, u.svc.IsAdmin(sess.Email)
+		p.User, p.Admin = sess.Email, u.auth.IsAdmin(sess.Email)
 	}
 	return p
 }
@@ -235,7 +254,7 @@ func (u *ui) requestLink(w http.ResponseWriter, r *http.Request, sess *session) 
 	u.bg.Go(func() {
 		ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 		defer cancel()
-		if err := u.svc.RequestSignIn(ctx, email, u.baseURL, lang); err != nil {
+		if err := u.auth.RequestSignIn(ctx, email, u.baseURL, lang); err != nil {
 			u.log.ErrorContext(ctx, "web: Sign-in link not sent", slog.String("error", redactAddresses(err.Error())))
 		}
 	})
@@ -252,7 +271,7 @@ func (u *ui) confirmForm(w http.ResponseWriter, r *http.Request) {
 
 func (u *ui) signIn(w http.ResponseWriter, r *http.Request, _ *session) {
 	lang := acceptLanguage(r)
-	email, err := u.svc.ConsumeSignIn(r.Context(), r.PathValue("token"))
+	email, err := u.auth.ConsumeSignIn(r.Context(), r.PathValue("token"))
 	if errors.Is(err, workflow.ErrNotFound) {
 		u.message(w, r, nil, http.StatusGone, lang, "link.title", t(lang, "link.body"))
 		return
@@ -260,7 +279,7 @@ func (u *ui) signIn(w http.ResponseWriter, r *http.Request, _ *session) {
 		u.fail(w, r, nil, lang, err)
 		return
 	}
-	u.cookies.setSession(w, newSession(email, u.svc.Now()))
+	u.cookies.setSession(w, newSession(email, u.auth.Now()))
 	u.log.InfoContext(r.Context(), "web: Signed in")
 	http.Redirect(w, r, "/groups", http.StatusSeeOther)
 }
@@ -282,7 +301,7 @@ func (u *ui) adminOnly(h http.Handler) http.Handler {
 		case sess == nil && r.Method == http.MethodGet:
 			http.Redirect(w, r, "/login", http.StatusSeeOther)
 			return
-		case sess == nil || !u.svc.IsAdmin(sess.Email):
+		case sess == nil || !u.auth.IsAdmin(sess.Email):
 			u.message(w, r, sess, http.StatusForbidden, lang, "forbidden.title", t(lang, "forbidden.body"))
 			return
 		case r.Method != http.MethodGet && r.Method != http.MethodHead && !u.sameSiteScript(r):

@@ -1,16 +1,27 @@
 package web
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/codev-org/codev/calendar"
 	"github.com/codev-org/codev/workflow"
 )
+
+// Feeds is what the calendar feeds need of the domain.
+type Feeds interface {
+	// Feed returns the calendar behind a group's or a member's feed token,
+	// an error wrapping workflow.ErrNotFound for an unknown or revoked one.
+	Feed(ctx context.Context, token string) (*workflow.Feed, error)
+	// Now is the domain's clock: the feed's DTSTAMP.
+	Now() time.Time
+}
 
 // feed serves GET /cal/{token}.ics: the calendar of a group or a member, at a
 // secret URL (Google cannot send credentials). Unknown tokens get 404 with no
@@ -21,7 +32,7 @@ func (s *Server) feed(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	f, err := s.svc.Feed(r.Context(), token)
+	f, err := s.feeds.Feed(r.Context(), token)
 	if errors.Is(err, workflow.ErrNotFound) {
 		http.NotFound(w, r)
 		return
@@ -36,7 +47,7 @@ func (s *Server) feed(w http.ResponseWriter, r *http.Request) {
 			Summary: e.Summary, Description: e.Description, Location: e.Location, URL: e.Location,
 			Cancelled: e.Cancelled}
 	}
-	body, err := calendar.Feed(calendar.FeedInfo{Name: f.Name}, events, s.svc.Now())
+	body, err := calendar.Feed(calendar.FeedInfo{Name: f.Name}, events, s.feeds.Now())
 	if err != nil {
 		s.log.ErrorContext(r.Context(), "web: Feed encoding failed", slog.String("error", err.Error()))
 		http.Error(w, "internal error", http.StatusInternalServerError)

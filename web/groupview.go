@@ -81,11 +81,11 @@ type heldRow struct {
 
 func (u *ui) groupView(ctx context.Context, st *workflow.State) (*groupView, error) {
 	g := st.Group
-	held, err := u.svc.Held(ctx, g.ID)
+	held, err := u.groups.Held(ctx, g.ID)
 	if err != nil {
 		return nil, err
 	}
-	v := &groupView{Group: g, FeedURL: u.svc.FeedURL(g.FeedToken), Held: heldRows(g, held),
+	v := &groupView{Group: g, FeedURL: u.groups.FeedURL(g.FeedToken), Held: heldRows(g, held),
 		Charter: requestBlock{Lang: g.Language}}
 	for _, m := range st.Members {
 		if m.Erased() {
@@ -99,7 +99,7 @@ func (u *ui) groupView(ctx context.Context, st *workflow.State) (*groupView, err
 		}
 	}
 	bySession := map[int64][]requestRow{}
-	for _, rq := range u.svc.Requests(st) {
+	for _, rq := range u.groups.Requests(st) {
 		row := requestRow{Kind: workflow.KindLabel(rq.Message.Kind, g.Language), Status: requestStatus(rq)}
 		if m := st.Member(rq.Message.MemberID); m != nil {
 			row.Member = m.Name
@@ -119,7 +119,7 @@ func (u *ui) groupView(ctx context.Context, st *workflow.State) (*groupView, err
 }
 
 func (u *ui) sessionRow(st *workflow.State, ss *workflow.Session, reqs []requestRow) sessionRow {
-	g, now := st.Group, u.svc.Now()
+	g, now := st.Group, u.groups.Now()
 	row := sessionRow{
 		Number: ss.Number, When: workflow.FormatWhen(g, ss.Start), Duration: ss.Duration.String(),
 		StartInput: ss.Start.In(g.Location()).Format("2006-01-02T15:04"),

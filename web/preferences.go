@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"html/template"
@@ -26,6 +27,16 @@ import (
 // are POSTs, and /u/TOKEN accepts RFC 8058 one-click POSTs
 // ("List-Unsubscribe=One-Click") from mailbox providers.
 
+// Preferences is what the preference pages need of the domain: the member a
+// signed token names, the pause switch and the member's own export.
+type Preferences interface {
+	// PreferencesByToken returns the member a preferences token names, an
+	// ENOTFOUND error for a token that does not verify or an erased member.
+	PreferencesByToken(ctx context.Context, token string) (*workflow.Preferences, error)
+	SetPaused(ctx context.Context, memberID int64, paused bool) error
+	ExportMemberByID(ctx context.Context, memberID int64) (*workflow.MemberExport, error)
+}
+
 // preferencesRoutes registers the member-facing preference pages.
 func (s *Server) preferencesRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /p/{token}", s.preferencesPage)
@@ -40,7 +51,7 @@ const prefsMaxForm = 1 << 10
 
 // preferences resolves the token, answering 404 itself when it names nobody.
 func (s *Server) preferences(w http.ResponseWriter, r *http.Request) (*workflow.Preferences, bool) {
-	p, err := s.svc.PreferencesByToken(r.Context(), r.PathValue("token"))
+	p, err := s.prefs.PreferencesByToken(r.Context(), r.PathValue("token"))
 	if errors.Is(err, workflow.ErrNotFound) {
 		http.NotFound(w, r)
 		return nil, false
@@ -110,7 +121,7 @@ func (s *Server) unsubscribePost(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) setPaused(w http.ResponseWriter, r *http.Request, p *workflow.Preferences, paused bool) bool {
-	err := s.svc.SetPaused(r.Context(), p.Member.ID, paused)
+	err := s.prefs.SetPaused(r.Context(), p.Member.ID, paused)
 	if errors.Is(err, workflow.ErrNotFound) {
 		http.NotFound(w, r)
 		return false
@@ -129,7 +140,7 @@ func (s *Server) preferencesExport(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	x, err := s.svc.ExportMemberByID(r.Context(), p.Member.ID)
+	x, err := s.prefs.ExportMemberByID(r.Context(), p.Member.ID)
 	if err != nil {
 		s.log.ErrorContext(r.Context(), "web: Export failed", slog.Int64("member_id", p.Member.ID), slog.String("error", err.Error()))
 		http.Error(w, "internal error", http.StatusInternalServerError)

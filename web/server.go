@@ -1,6 +1,7 @@
-// Package web serves codev over HTTP: calendar feeds, health, and (later)
-// the animators' pages. Only this package maps workflow error codes to HTTP
-// statuses.
+// Package web serves codev over HTTP: calendar feeds, preference pages,
+// health and metrics, and the animators' pages. Only this package maps
+// workflow error codes to HTTP statuses. It reaches the domain through the
+// narrow interfaces of Services, never a concrete *workflow.Service.
 package web
 
 import (
@@ -10,8 +11,6 @@ import (
 	"net"
 	"net/http"
 	"time"
-
-	"github.com/codev-org/codev/workflow"
 )
 
 // Config configures the HTTP server.
@@ -38,18 +37,36 @@ type Config struct {
 	AdminJobs http.Handler
 }
 
+// Services are the domain's use cases the server calls, through one narrow
+// interface per part, each declared beside the handlers that use it: the
+// calendar feeds, the preference pages, sign-in, the animators' pages and
+// their actions. A *workflow.Service is all five; tests put a fake in one
+// field to reach an error path. Every field is required.
+type Services struct {
+	Feeds       Feeds
+	Preferences Preferences
+	SignIn      SignIn
+	Groups      Groups
+	Changes     Changes
+}
+
 // Server is codev's HTTP server.
 type Server struct {
 	cfg     Config
-	svc     *workflow.Service
+	feeds   Feeds
+	prefs   Preferences
 	log     *slog.Logger
 	handler http.Handler
 	ui      *ui
 }
 
-// NewServer builds the routes.
-func NewServer(cfg Config, svc *workflow.Service) *Server {
-	s := &Server{cfg: cfg, svc: svc, log: cmp.Or(cfg.Logger, slog.New(slog.DiscardHandler))}
+// NewServer builds the routes. It panics when a field of svc is nil: that
+// is a wiring mistake, better found at start than on the first request.
+func NewServer(cfg Config, svc Services) *Server {
+	if svc.Feeds == nil || svc.Preferences == nil || svc.SignIn == nil || svc.Groups == nil || svc.Changes == nil {
+		panic("web: NewServer needs every Services field")
+	}
+	s := &Server{cfg: cfg, feeds: svc.Feeds, prefs: svc.Preferences, log: cmp.Or(cfg.Logger, slog.New(slog.DiscardHandler))}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /cal/{file}", s.feed)
 	s.preferencesRoutes(mux)

@@ -36,7 +36,7 @@ func TestServerGuards(t *testing.T) {
 				*jobs++
 				_, _ = w.Write([]byte("river ui"))
 			}),
-		}, svc)
+		}, Services{Feeds: svc, Preferences: svc, SignIn: svc, Groups: svc, Changes: svc})
 		return &testBundle{srv: srv, clock: clock, jobs: jobs}
 	}
 

@@ -432,7 +432,7 @@ func TestPreferencesPages(t *testing.T) {
 	e := newE2E(t, "sqlite")
 	s := seedGroup(t, e)
 	ctx := context.Background()
-	srv := httptest.NewServer(web.NewServer(web.Config{}, s.svc).Handler())
+	srv := httptest.NewServer(web.NewServer(web.Config{}, webServices(s.svc)).Handler())
 	t.Cleanup(srv.Close)
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	token := s.svc.Signer().Sign(workflow.TokenPreferences, s.alice)

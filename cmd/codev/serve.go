@@ -148,7 +148,7 @@ func (m *Main) start(ctx context.Context, cfg *Config, log *slog.Logger) (*app, 
 			return fail(err)
 		}
 	}
-	a.web = web.NewServer(wcfg, a.svc)
+	a.web = web.NewServer(wcfg, webServices(a.svc))
 	return a, nil
 }
 
@@ -165,6 +165,12 @@ func clientID() string {
 	var b [6]byte
 	_, _ = rand.Read(b[:])
 	return "codev_" + host + "_" + hex.EncodeToString(b[:])
+}
+
+// webServices gives the web server the Service behind each of the narrow
+// interfaces it declares.
+func webServices(svc *workflow.Service) web.Services {
+	return web.Services{Feeds: svc, Preferences: svc, SignIn: svc, Groups: svc, Changes: svc}
 }
 
 // close stops the IMAP watcher (logging out), then the workers, letting
