@@ -102,7 +102,7 @@ func TestMetrics(t *testing.T) {
 	m.MessageSent(workflow.KindInvitation)
 	m.MessageSent(workflow.KindInvitation)
 	m.MessageFailed(workflow.KindWelcome, true)
-	m.InboundProcessed(workflow.MailReply, workflow.InboundHeld)
+	m.InboundProcessed(string(workflow.MailReply), workflow.InboundHeld)
 	m.ObserveJob("send", 30*time.Millisecond, 5*time.Millisecond, nil)
 	m.ObserveJob("send", -1, time.Millisecond, errors.New("smtp down"))
 	m.SetProbes(Probes{
