@@ -57,18 +57,3 @@ func TestRequests(t *testing.T) {
 	require.Equal(t, MessagePending, got[2].Message.Status)
 	require.False(t, got[2].Reminded || got[2].Answered)
 }
-
-func TestSignerKey(t *testing.T) {
-	t.Parallel()
-	s := NewSigner([]byte("secret"))
-	require.Len(t, s.Key("web session cookie"), 32)
-	require.Equal(t, s.Key("a"), s.Key("a"))
-	require.NotEqual(t, s.Key("web session cookie"), s.Key("web csrf token"))
-	require.NotEqual(t, s.Key("a"), NewSigner([]byte("other")).Key("a"))
-}
-
-func TestHashToken(t *testing.T) {
-	t.Parallel()
-	h := HashToken("abc")
-	require.Equal(t, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", h)
-}
