@@ -327,14 +327,15 @@ func (h *harness) reply(m *workflow.Message, from string, p workflow.ParsedMail)
 // it, and returns it as stored.
 func (h *harness) deliver(p workflow.ParsedMail) *workflow.Inbound {
 	h.t.Helper()
-	in := h.store1(p, 0)
+	in := h.store1(p, nil)
 	require.NoError(h.t, h.svc.ProcessInbound(h.ctx, in.ID))
 	return h.inbound(in.ID)
 }
 
-// store1 delivers an inbound message without processing it. size 0 means
-// the size of its bytes.
-func (h *harness) store1(p workflow.ParsedMail, size int64) *workflow.Inbound {
+// store1 delivers an inbound message without processing it; edit, when
+// not nil, changes it first, as the IMAP watcher would (an oversize
+// message's kind and size).
+func (h *harness) store1(p workflow.ParsedMail, edit func(in *workflow.Inbound)) *workflow.Inbound {
 	h.t.Helper()
 	h.mu.Lock()
 	h.n++
@@ -343,8 +344,8 @@ func (h *harness) store1(p workflow.ParsedMail, size int64) *workflow.Inbound {
 	in := &workflow.Inbound{Mailbox: "INBOX", UIDValidity: 7, UID: uint32(h.n),
 		MessageID: fmt.Sprintf("in-%d@example.org", h.n), Raw: []byte(key), Size: int64(len(key))}
 	h.mu.Unlock()
-	if size != 0 {
-		in.Size = size
+	if edit != nil {
+		edit(in)
 	}
 	added, err := h.svc.Deliver(h.ctx, in)
 	require.NoError(h.t, err)
