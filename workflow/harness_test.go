@@ -136,6 +136,11 @@ func withParser(p workflow.Parser) harnessOption {
 	return func(c *workflow.ServiceConfig, _ *workflow.Store) { c.Parser = p }
 }
 
+// withMetrics counts what the service does.
+func withMetrics(m workflow.Metrics) harnessOption {
+	return func(c *workflow.ServiceConfig, _ *workflow.Store) { c.Metrics = m }
+}
+
 // withStore wraps the store, e.g. to count writes.
 func withStore(wrap func(workflow.Store) workflow.Store) harnessOption {
 	return func(_ *workflow.ServiceConfig, s *workflow.Store) { *s = wrap(*s) }
