@@ -147,6 +147,14 @@ func TestApplyGroupWritesOnlyWhatChanged(t *testing.T) {
 		require.True(t, e.Invite.Start.Equal(spec.Sessions[2]))
 	}
 
+	// New settings write the group row alone.
+	spec.Language = workflow.LangEN
+	res, err = h.svc.ApplyGroup(h.ctx, spec)
+	require.NoError(t, err)
+	require.Equal(t, []string{"group settings updated"}, res.Changes)
+	require.Equal(t, []string{"update group", "enqueue reconcile"}, counter.take())
+	require.Equal(t, workflow.LangEN, h.state(id).Group.Language)
+
 	// A new member: one row created, and the rotation gives them no
 	// session (every session has its client).
 	spec.Members = append(spec.Members, workflow.MemberSpec{Name: "David Petit", Email: "david@example.org"})

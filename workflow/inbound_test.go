@@ -69,13 +69,17 @@ func TestProcessInbound(t *testing.T) {
 		check  func(t *testing.T, g *group, in *workflow.Inbound)
 	}{
 		{
-			name:   "AutoReply",
-			mail:   func(*group) workflow.ParsedMail { return workflow.ParsedMail{Kind: workflow.MailAutoReply, Reason: "Auto-Submitted"} },
+			name: "AutoReply",
+			mail: func(*group) workflow.ParsedMail {
+				return workflow.ParsedMail{Kind: workflow.MailAutoReply, Reason: "Auto-Submitted"}
+			},
 			status: workflow.InboundIgnored, reason: "auto-reply: Auto-Submitted",
 		},
 		{
-			name:   "NotUnderstood",
-			mail:   func(*group) workflow.ParsedMail { return workflow.ParsedMail{Kind: workflow.MailUnknown, Reason: "no text part"} },
+			name: "NotUnderstood",
+			mail: func(*group) workflow.ParsedMail {
+				return workflow.ParsedMail{Kind: workflow.MailUnknown, Reason: "no text part"}
+			},
 			status: workflow.InboundHeld, reason: "not understood: no text part",
 		},
 		{
@@ -155,8 +159,10 @@ func TestProcessInbound(t *testing.T) {
 			notice: workflow.KindNoticeHeld,
 		},
 		{
-			name:   "TransientBounce",
-			mail:   func(*group) workflow.ParsedMail { return workflow.ParsedMail{Kind: workflow.MailBounce, Bounced: []string{alice}} },
+			name: "TransientBounce",
+			mail: func(*group) workflow.ParsedMail {
+				return workflow.ParsedMail{Kind: workflow.MailBounce, Bounced: []string{alice}}
+			},
 			status: workflow.InboundProcessed, reason: "transient delivery failure: logged only",
 		},
 		{
@@ -189,8 +195,10 @@ func TestProcessInbound(t *testing.T) {
 			},
 		},
 		{
-			name:   "CalendarReplyWithoutEvent",
-			mail:   func(*group) workflow.ParsedMail { return workflow.ParsedMail{Kind: workflow.MailCalendarReply, From: bob} },
+			name: "CalendarReplyWithoutEvent",
+			mail: func(*group) workflow.ParsedMail {
+				return workflow.ParsedMail{Kind: workflow.MailCalendarReply, From: bob}
+			},
 			status: workflow.InboundHeld, reason: "calendar reply without UID or attendee",
 		},
 		{

@@ -94,7 +94,7 @@ func TestDue(t *testing.T) {
 			setup: func(st *State) {
 				openRecord(st, openDay(openS1, -1))
 			},
-			at: openS1.Add(3*time.Hour + time.Minute),
+			at:   openS1.Add(3*time.Hour + time.Minute),
 			want: []string{"client_plan/10/2/0 pending", "learnings/10/3/0 pending", "learnings/10/4/0 pending"},
 		},
 		{
