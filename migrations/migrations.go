@@ -9,7 +9,8 @@
 // in settings. Pending lists what Migrate would apply, so that `codev serve`
 // can refuse to start on a database that `codev migrate` has not upgraded.
 //
-// Only cmd and tests' TestMain import this package.
+// Only cmd/codev and the test helper internal/pgtest import this package,
+// and tests' TestMain.
 package migrations
 
 import (

@@ -1,6 +1,7 @@
-// Package web serves codev over HTTP: calendar feeds, health, and (later)
-// the animators' pages. Only this package maps workflow error codes to HTTP
-// statuses.
+// Package web serves codev over HTTP: calendar feeds, the animators' pages
+// (one-time sign-in links, signed session cookies, CSRF tokens, rate
+// limits), the members' preference pages, health, readiness, metrics and
+// River UI. Only this package maps workflow error codes to HTTP statuses.
 package web
 
 import (
