@@ -34,11 +34,6 @@ type GroupChange struct {
 	Sessions []*Session
 }
 
-// Unchanged reports whether the change writes nothing.
-func (c *GroupChange) Unchanged() bool {
-	return c.Group == nil && len(c.Members) == 0 && len(c.Sessions) == 0
-}
-
 // ApplySpec brings a group's state in line with its file. cur is nil for a
 // new group; it is not modified. It returns the new state and what to write
 // for it, nothing when the file changed nothing. Sessions that have started
@@ -82,12 +77,17 @@ func (a *applier) diff(cur *State) *GroupChange {
 	return c
 }
 
+// sameMember reports whether two member rows hold the same values; an
+// empty and a nil Unavailable are the same (TestSameRows checks that every
+// field counts).
 func sameMember(a, b *Member) bool {
 	return a.ID == b.ID && a.GroupID == b.GroupID && a.Role == b.Role && a.Name == b.Name &&
 		a.Email == b.Email && a.Position == b.Position && slices.Equal(a.Unavailable, b.Unavailable) &&
 		a.Active == b.Active && a.Paused == b.Paused && a.Bounced == b.Bounced && a.FeedToken == b.FeedToken
 }
 
+// sameSession reports whether two session rows hold the same values, the
+// start compared as an instant.
 func sameSession(a, b *Session) bool {
 	x, y := *a, *b
 	x.Start, y.Start = time.Time{}, time.Time{}
