@@ -16,7 +16,7 @@
 // is spoken by go-mail's smtp package.
 //
 // The package shares its name with net/mail (imported here as netmail) and
-// with go-mail's root package (to import as gomail, STYLE.md §1). Only
+// with go-mail's root package (to be imported as gomail wherever both are needed). Only
 // go-mail's smtp subpackage is used, under its own name, which clashes with
 // nothing here.
 package mail

@@ -79,7 +79,7 @@ type Group struct {
 	// Sessions is the number of sessions in the cycle.
 	Sessions int
 	// RetentionMonths is how many months after the cycle ends free text is
-	// purged (DOMAIN.md §3.6), stated in the welcome's privacy notice. Zero
+	// purged (DOMAIN.md §3 rule 6), stated in the welcome's privacy notice. Zero
 	// means the notice does not give a number.
 	RetentionMonths int
 }

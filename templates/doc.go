@@ -7,7 +7,7 @@
 // common.tmpl per language with the page layout, the footer and the
 // question lists. New parses them all once and renders each with sample
 // data, so that a broken template stops the program at start instead of
-// failing a send job (STYLE.md §8). Subjects and plain text use
+// failing a send job. Subjects and plain text use
 // text/template, HTML uses html/template.
 //
 // The package imports the standard library only: the domain (workflow)

@@ -128,7 +128,7 @@ var (
 // complete plain-text part and an HTML part with the same content.
 type Rendered struct {
 	// Subject is stable per conversation and free of any answer: group
-	// tag, session and kind of email only (DOMAIN.md §3.2).
+	// tag, session and kind of email only (DOMAIN.md §3 rule 2).
 	Subject string
 	// Text is the text/plain part, UTF-8, lines ending in "\n", the
 	// footer after a "-- " signature line. The mail package encodes it

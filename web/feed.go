@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/codev-org/codev/calendar"
+	"github.com/codev-org/codev/mail/postman"
 	"github.com/codev-org/codev/workflow"
 )
 
@@ -41,13 +41,7 @@ func (s *Server) feed(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
-	events := make([]calendar.Event, len(f.Events))
-	for i, e := range f.Events {
-		events[i] = calendar.Event{UID: e.UID, Sequence: e.Sequence, Start: e.Start, End: e.End,
-			Summary: e.Summary, Description: e.Description, Location: e.Location, URL: e.Location,
-			Cancelled: e.Cancelled}
-	}
-	body, err := calendar.Feed(calendar.FeedInfo{Name: f.Name}, events, s.feeds.Now())
+	body, err := postman.Feed(f, s.feeds.Now())
 	if err != nil {
 		s.log.ErrorContext(r.Context(), "web: Feed encoding failed", slog.String("error", err.Error()))
 		http.Error(w, "internal error", http.StatusInternalServerError)

@@ -130,7 +130,7 @@ func TestFeed(t *testing.T) {
 	t.Run("EncodingFails", func(t *testing.T) {
 		t.Parallel()
 		a := newApp(t, func(_ *Config, svc *Services) {
-			svc.Feeds = fixedFeed{Feeds: svc.Feeds, feed: &workflow.Feed{Name: "Broken", Events: []workflow.FeedEvent{{UID: ""}}}}
+			svc.Feeds = fixedFeed{Feeds: svc.Feeds, feed: &workflow.Feed{Name: "Broken", Events: []workflow.Event{{UID: ""}}}}
 		})
 		w := a.feed(a.svc.FeedURL(a.lyon.Group.FeedToken))
 		require.Equal(t, http.StatusInternalServerError, w.Code)

@@ -1,7 +1,9 @@
-// Package web serves codev over HTTP: calendar feeds, preference pages,
-// health and metrics, and the animators' pages. Only this package maps
-// workflow error codes to HTTP statuses. It reaches the domain through the
-// narrow interfaces of Services, never a concrete *workflow.Service.
+// Package web serves codev over HTTP: calendar feeds, the animators' pages
+// (one-time sign-in links, signed session cookies, CSRF tokens, rate
+// limits), the members' preference pages, health, readiness, metrics and
+// River UI. Only this package maps workflow error codes to HTTP statuses. It
+// reaches the domain through the narrow interfaces of Services, never a
+// concrete *workflow.Service.
 package web
 
 import (

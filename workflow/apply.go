@@ -14,24 +14,36 @@ type Generator interface {
 	Token() string // secret for a feed URL, at least 128 bits
 }
 
-// Persister saves what ApplySpec decides, in order: the group, then its
-// members (new ones get their ID here, which the rotation needs), then the
-// sessions. A row with ID 0 is created, any other updated.
-type Persister interface {
-	SaveGroup(g *Group) error
-	SaveMember(m *Member) error
-	SaveSession(s *Session) error
+// GroupChange is what ApplySpec decided: the group's new state, the rows
+// to write to get there, and a line per change for the operator.
+type GroupChange struct {
+	// State is the group as its file wants it. Rows not stored yet have ID
+	// 0, except new members: they have provisional negative IDs, so that
+	// the rotation can name them as clients before they exist.
+	State *State
+	// Changes has one line per change, empty when the file changed nothing.
+	Changes []string
+	// Group is the group row to create (ID 0) or update; nil when it is
+	// unchanged.
+	Group *Group
+	// Members are the member rows to create (ID < 0) or update, in State
+	// order; unchanged rows are left out.
+	Members []*Member
+	// Sessions are the session rows to create (ID 0) or update, by number;
+	// unchanged rows are left out.
+	Sessions []*Session
 }
 
-// ApplySpec brings a group's state in line with its file. cur is nil for a new
-// group. It returns the new state and a line per change, empty when the file
-// changed nothing. Sessions that have started are never changed; a future
-// session whose time, duration or video link changes gets a higher Sequence
-// (the reconciler then sends updated invitations), one removed from the file
-// is cancelled.
-func ApplySpec(cur *State, spec *GroupSpec, now time.Time, gen Generator, p Persister) (*State, []string, error) {
+// ApplySpec brings a group's state in line with its file. cur is nil for a
+// new group; it is not modified. It returns the new state and what to write
+// for it, nothing when the file changed nothing. Sessions that have started
+// are never changed; a future session whose time, duration or video link
+// changes gets a higher Sequence (the reconciler then sends updated
+// invitations), one removed from the file is cancelled. ApplySpec is pure:
+// Service.ApplyGroup writes the rows, Service.Preview keeps them in memory.
+func ApplySpec(cur *State, spec *GroupSpec, now time.Time, gen Generator) (*GroupChange, error) {
 	if err := spec.Validate(); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	a := &applier{spec: spec, now: now, gen: gen}
 	if cur == nil {
@@ -40,25 +52,105 @@ func ApplySpec(cur *State, spec *GroupSpec, now time.Time, gen Generator, p Pers
 	a.st = &State{Group: cur.Group, Members: cur.Members, Sessions: cur.Sessions,
 		Messages: cur.Messages, Answers: cur.Answers, RSVPs: cur.RSVPs}
 	a.applyGroup()
-	if err := p.SaveGroup(a.st.Group); err != nil {
-		return nil, nil, err
-	}
 	a.applyMembers()
-	for _, m := range a.st.Members {
-		m.GroupID = a.st.Group.ID
-		if err := p.SaveMember(m); err != nil {
-			return nil, nil, err
-		}
-	}
 	a.applySessions()
 	a.rotate()
-	for _, s := range a.st.Sessions {
-		s.GroupID = a.st.Group.ID
-		if err := p.SaveSession(s); err != nil {
-			return nil, nil, err
+	return a.diff(cur), nil
+}
+
+// diff lists the rows of the new state that differ from cur's.
+func (a *applier) diff(cur *State) *GroupChange {
+	c := &GroupChange{State: a.st, Changes: a.changes}
+	if cur.Group == nil || *cur.Group != *a.st.Group {
+		c.Group = a.st.Group
+	}
+	for _, m := range a.st.Members {
+		if old := cur.Member(m.ID); old == nil || !sameMember(old, m) {
+			c.Members = append(c.Members, m)
 		}
 	}
-	return a.st, a.changes, nil
+	for _, s := range a.st.Sessions {
+		if old := cur.Session(s.ID); old == nil || !sameSession(old, s) {
+			c.Sessions = append(c.Sessions, s)
+		}
+	}
+	return c
+}
+
+// sameMember reports whether two member rows hold the same values; an
+// empty and a nil Unavailable are the same (TestSameRows checks that every
+// field counts).
+func sameMember(a, b *Member) bool {
+	return a.ID == b.ID && a.GroupID == b.GroupID && a.Role == b.Role && a.Name == b.Name &&
+		a.Email == b.Email && a.Position == b.Position && slices.Equal(a.Unavailable, b.Unavailable) &&
+		a.Active == b.Active && a.Paused == b.Paused && a.Bounced == b.Bounced && a.FeedToken == b.FeedToken
+}
+
+// sameSession reports whether two session rows hold the same values, the
+// start compared as an instant.
+func sameSession(a, b *Session) bool {
+	x, y := *a, *b
+	x.Start, y.Start = time.Time{}, time.Time{}
+	return x == y && a.Start.Equal(b.Start)
+}
+
+// rowWriter stores the rows of a GroupChange: in a transaction
+// (Service.ApplyGroup) or in memory (Service.Preview). create sets the ID.
+type rowWriter interface {
+	createGroup(g *Group) error
+	updateGroup(g *Group) error
+	createMember(m *Member) error
+	updateMember(m *Member) error
+	createSession(s *Session) error
+	updateSession(s *Session) error
+}
+
+// write stores c's rows through w in the order a database needs: the
+// group, its members, then the sessions, whose clients may be members just
+// created: their provisional IDs are replaced by the stored ones first.
+func (c *GroupChange) write(w rowWriter) error {
+	if g := c.Group; g != nil {
+		write := w.updateGroup
+		if g.ID == 0 {
+			write = w.createGroup
+		}
+		if err := write(g); err != nil {
+			return err
+		}
+	}
+	groupID := c.State.Group.ID
+	stored := map[int64]int64{} // provisional member ID → stored one
+	for _, m := range c.Members {
+		m.GroupID = groupID
+		if m.ID >= 0 {
+			if err := w.updateMember(m); err != nil {
+				return err
+			}
+			continue
+		}
+		provisional := m.ID
+		m.ID = 0
+		if err := w.createMember(m); err != nil {
+			return err
+		}
+		stored[provisional] = m.ID
+	}
+	for _, s := range c.State.Sessions {
+		if id, ok := stored[s.ClientID]; ok {
+			s.ClientID = id
+		}
+	}
+	for _, s := range c.Sessions {
+		s.GroupID = groupID
+		write := w.updateSession
+		if s.ID == 0 {
+			write = w.createSession
+		}
+		if err := write(s); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 type applier struct {
@@ -68,6 +160,7 @@ type applier struct {
 	st           *State
 	changes      []string
 	visioChanged bool
+	newMembers   int64 // provisional IDs given so far
 }
 
 func (a *applier) note(format string, args ...any) {
@@ -110,7 +203,8 @@ func (a *applier) applyMembers() {
 		wanted[email] = true
 		m := byEmail[email]
 		if m == nil {
-			m = &Member{Email: email, FeedToken: a.gen.Token()}
+			a.newMembers++
+			m = &Member{ID: -a.newMembers, Email: email, FeedToken: a.gen.Token()}
 			members = append(members, m)
 			byEmail[email] = m
 			a.note("%s %s added", role, email)

@@ -77,40 +77,18 @@ func (s *Service) FeedURL(token string) string { return s.link("/cal/", token+".
 
 func (s *Service) invite(st *State, sess *Session, to *Member, msg *Message) *Invite {
 	inv := &Invite{
+		Event:     SessionEvent(st.Group, sess),
 		Method:    MethodRequest,
-		UID:       sess.UID,
-		Sequence:  msg.Sequence,
-		Start:     sess.Start,
-		End:       sess.End(),
-		Summary:   EventSummary(st.Group, sess),
-		Location:  st.Group.Visio,
 		Organizer: Person{Name: "Codev " + st.Group.Name, Email: s.cfg.Mailbox.String()},
 		Attendees: []Person{{Name: to.Name, Email: to.Email}},
 	}
-	inv.Description = EventDescription(st.Group, sess)
+	// A member removed from a session that goes on gets a CANCEL one above
+	// the session's Sequence (timeline.go): the message says which.
+	inv.Sequence = msg.Sequence
 	if msg.Kind == KindCancellation {
 		inv.Method = MethodCancel
 	}
 	return inv
-}
-
-// EventSummary is the title of a session in calendars: group and session
-// number only (DOMAIN.md §3 rule 3).
-func EventSummary(g *Group, s *Session) string {
-	if g.Language == LangEN {
-		return fmt.Sprintf("Codev %s – session %d", g.Name, s.Number)
-	}
-	return fmt.Sprintf("Codev %s – séance %d", g.Name, s.Number)
-}
-
-// EventDescription is the description of a session in calendars: group,
-// session, date and video link, nothing else.
-func EventDescription(g *Group, s *Session) string {
-	when := templates.FormatDateTime(g.Language, s.Start, g.Location())
-	if g.Language == LangEN {
-		return fmt.Sprintf("Co-development group %s, session %d, %s. Video link: %s", g.Name, s.Number, when, g.Visio)
-	}
-	return fmt.Sprintf("Groupe de codéveloppement %s, séance %d, %s. Lien visio : %s", g.Name, s.Number, when, g.Visio)
 }
 
 // templateData gathers what a template shows. Names and dates only: answers

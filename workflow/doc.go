@@ -7,6 +7,15 @@
 // that implement or call the interfaces declared here (Store, Mailer, Clock), so
 // the rules can be tested without any of them.
 //
+// Files are by noun: the group and its file (group.go, spec.go, apply.go,
+// rotation.go), the state and the timeline (state.go, timeline.go,
+// offsets.go), messages and what is sent (message.go, compose.go, digest.go,
+// email.go, event.go, feed.go, preview.go, token.go), replies (reply.go,
+// inbound*.go, openmode.go, changes_email.go), changes by command
+// (changes.go), the animators' pages (animator.go, signin.go, held.go,
+// requests.go), privacy (privacy.go, export.go), and the Service with what
+// it consumes (service.go, store.go, clock.go, metrics.go, errors.go).
+//
 // # Timeline
 //
 // The messages of a cycle are a pure function of the group's state and the

@@ -28,18 +28,14 @@ type Email struct {
 	Invite          *Invite
 }
 
-// Invite is the calendar object of an invitation or a cancellation. It holds
-// no 3P content: group name, session number, date and video link only.
+// Invite is the calendar object of an invitation or a cancellation: the
+// session's Event at the Sequence the message carries, its method, and who
+// sends and receives it.
 type Invite struct {
-	Method      string // REQUEST or CANCEL
-	UID         string
-	Sequence    int
-	Start, End  time.Time
-	Summary     string
-	Description string
-	Location    string
-	Organizer   Person
-	Attendees   []Person
+	Event
+	Method    string // REQUEST or CANCEL
+	Organizer Person
+	Attendees []Person
 }
 
 // Calendar methods.

@@ -4,25 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 )
-
-// FeedEvent is a session as a calendar feed shows it: the same UID and
-// SEQUENCE as the invitations, no attendee, no content.
-type FeedEvent struct {
-	UID         string
-	Sequence    int
-	Start, End  time.Time
-	Summary     string
-	Description string
-	Location    string
-	Cancelled   bool
-}
 
 // Feed is a group's calendar as seen through one feed token.
 type Feed struct {
 	Name   string
-	Events []FeedEvent
+	Events []Event
 }
 
 // feedHistory is how far back feeds show past sessions.
@@ -67,9 +56,8 @@ func FeedOf(st *State, now time.Time) *Feed {
 		if ss.End().Before(now.Add(-feedHistory)) {
 			continue
 		}
-		ev := FeedEvent{UID: ss.UID, Sequence: ss.Sequence, Start: ss.Start, End: ss.End(),
-			Summary: EventSummary(g, ss), Description: EventDescription(g, ss), Location: g.Visio,
-			Cancelled: ss.Cancelled()}
+		ev := SessionEvent(g, ss)
+		ev.Cancelled = ss.Cancelled()
 		if ev.Cancelled {
 			prefix := "Annulé : "
 			if g.Language == LangEN {
@@ -80,4 +68,36 @@ func FeedOf(st *State, now time.Time) *Feed {
 		f.Events = append(f.Events, ev)
 	}
 	return f
+}
+
+// RotateFeedToken replaces the secret of the group's calendar feed (memberID
+// 0) or of one member's, so that the old feed URL stops working at once,
+// and returns the new feed URL. It returns EINVALID when the member is not
+// in the group.
+func (s *Service) RotateFeedToken(ctx context.Context, groupID, memberID int64) (string, error) {
+	token := s.gen.Token()
+	err := s.store.InTx(ctx, func(tx Tx) error {
+		g, err := tx.Group(ctx, groupID)
+		if err != nil {
+			return err
+		}
+		if memberID == 0 {
+			g.FeedToken = token
+			return tx.UpdateGroup(ctx, g)
+		}
+		m, err := tx.Member(ctx, memberID)
+		if err != nil {
+			return err
+		}
+		if m.GroupID != g.ID {
+			return Errorf(EINVALID, "member %d is not in group %d", memberID, groupID)
+		}
+		m.FeedToken = token
+		return tx.UpdateMember(ctx, m)
+	})
+	if err != nil {
+		return "", err
+	}
+	s.log.InfoContext(ctx, "feeds: Rotated feed token", slog.Int64("group_id", groupID), slog.Int64("member_id", memberID))
+	return s.FeedURL(token), nil
 }

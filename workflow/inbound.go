@@ -70,8 +70,8 @@ const (
 
 // Deliver stores a message read from the mailbox and enqueues its processing
 // in one transaction, and moves the mailbox cursor: only after it returns may
-// the watcher flag or move the message on the server (ARCHITECTURE.md
-// decision 5). Delivering the same message twice stores it once.
+// the watcher flag or move the message on the server (ARCHITECTURE.md,
+// "Exactly-once"). Delivering the same message twice stores it once.
 func (s *Service) Deliver(ctx context.Context, in *Inbound) (bool, error) {
 	var added bool
 	err := s.store.InTx(ctx, func(tx Tx) error {

@@ -18,11 +18,14 @@ type PreviewItem struct {
 // each composed at the moment it becomes due. It needs no store: it is the
 // timeline (Due, Next) and Compose, nothing else.
 func (s *Service) Preview(spec *GroupSpec, now time.Time) ([]PreviewItem, error) {
-	mem := &memoryPersister{}
-	st, _, err := ApplySpec(nil, spec, now, s.gen, mem)
+	change, err := ApplySpec(nil, spec, now, s.gen)
 	if err != nil {
 		return nil, err
 	}
+	if err := change.write(&memoryRows{}); err != nil {
+		return nil, err
+	}
+	st := change.State
 	var out []PreviewItem
 	var nextID int64
 	for t, steps := now, 0; !t.IsZero() && steps < 10000; t, steps = Next(st, t), steps+1 {
@@ -50,16 +53,18 @@ func (s *Service) Preview(spec *GroupSpec, now time.Time) ([]PreviewItem, error)
 	return out, nil
 }
 
-// memoryPersister numbers rows as a database would.
-type memoryPersister struct{ next int64 }
+// memoryRows numbers new rows as a database would.
+type memoryRows struct{ next int64 }
 
-func (p *memoryPersister) id(v *int64) {
-	if *v == 0 {
-		p.next++
-		*v = p.next
-	}
+func (w *memoryRows) create(id *int64) error {
+	w.next++
+	*id = w.next
+	return nil
 }
 
-func (p *memoryPersister) SaveGroup(g *Group) error     { p.id(&g.ID); return nil }
-func (p *memoryPersister) SaveMember(m *Member) error   { p.id(&m.ID); return nil }
-func (p *memoryPersister) SaveSession(s *Session) error { p.id(&s.ID); return nil }
+func (w *memoryRows) createGroup(g *Group) error     { return w.create(&g.ID) }
+func (w *memoryRows) updateGroup(*Group) error       { return nil }
+func (w *memoryRows) createMember(m *Member) error   { return w.create(&m.ID) }
+func (w *memoryRows) updateMember(*Member) error     { return nil }
+func (w *memoryRows) createSession(s *Session) error { return w.create(&s.ID) }
+func (w *memoryRows) updateSession(*Session) error   { return nil }

@@ -72,8 +72,9 @@ type ApplyResult struct {
 }
 
 // ApplyGroup creates or updates a group from its file, in one transaction
-// with the reconcile job that sends what the change calls for. Applying the
-// same file twice changes nothing. A spec that breaks a rule returns an
+// with the reconcile job that sends what the change calls for. Only the rows
+// that changed are written: applying the same file twice writes nothing, so
+// the group's wake time stays set. A spec that breaks a rule returns an
 // EINVALID error and stores nothing.
 func (s *Service) ApplyGroup(ctx context.Context, spec *GroupSpec) (*ApplyResult, error) {
 	if err := spec.Validate(); err != nil {
@@ -92,12 +93,15 @@ func (s *Service) ApplyGroup(ctx context.Context, spec *GroupSpec) (*ApplyResult
 				return err
 			}
 		}
-		st, changes, err := ApplySpec(cur, spec, s.clock.Now(), s.gen, txPersister{ctx: ctx, tx: tx})
+		change, err := ApplySpec(cur, spec, s.clock.Now(), s.gen)
 		if err != nil {
 			return err
 		}
-		res = ApplyResult{GroupID: st.Group.ID, Changes: changes}
-		if len(changes) == 0 {
+		if err := change.write(txRows{ctx: ctx, tx: tx}); err != nil {
+			return err
+		}
+		res = ApplyResult{GroupID: change.State.Group.ID, Changes: change.Changes}
+		if len(change.Changes) == 0 {
 			return nil
 		}
 		return tx.EnqueueReconcile(ctx)
@@ -109,31 +113,18 @@ func (s *Service) ApplyGroup(ctx context.Context, spec *GroupSpec) (*ApplyResult
 	return &res, nil
 }
 
-type txPersister struct {
+// txRows writes a GroupChange in a transaction.
+type txRows struct {
 	ctx context.Context
 	tx  Tx
 }
 
-func (p txPersister) SaveGroup(g *Group) error {
-	if g.ID == 0 {
-		return p.tx.CreateGroup(p.ctx, g)
-	}
-	return p.tx.UpdateGroup(p.ctx, g)
-}
-
-func (p txPersister) SaveMember(m *Member) error {
-	if m.ID == 0 {
-		return p.tx.CreateMember(p.ctx, m)
-	}
-	return p.tx.UpdateMember(p.ctx, m)
-}
-
-func (p txPersister) SaveSession(ss *Session) error {
-	if ss.ID == 0 {
-		return p.tx.CreateSession(p.ctx, ss)
-	}
-	return p.tx.UpdateSession(p.ctx, ss)
-}
+func (w txRows) createGroup(g *Group) error     { return w.tx.CreateGroup(w.ctx, g) }
+func (w txRows) updateGroup(g *Group) error     { return w.tx.UpdateGroup(w.ctx, g) }
+func (w txRows) createMember(m *Member) error   { return w.tx.CreateMember(w.ctx, m) }
+func (w txRows) updateMember(m *Member) error   { return w.tx.UpdateMember(w.ctx, m) }
+func (w txRows) createSession(s *Session) error { return w.tx.CreateSession(w.ctx, s) }
+func (w txRows) updateSession(s *Session) error { return w.tx.UpdateSession(w.ctx, s) }
 
 // Groups lists every group with its state.
 func (s *Service) Groups(ctx context.Context) ([]*State, error) {
@@ -370,4 +361,9 @@ func (s *Service) NextDue(ctx context.Context) (time.Time, error) {
 // mode) or a change made outside a transaction that enqueued one.
 func (s *Service) EnqueueReconcile(ctx context.Context) error {
 	return s.store.InTx(ctx, func(tx Tx) error { return tx.EnqueueReconcile(ctx) })
+}
+
+// Ping runs an empty transaction: the database answers.
+func (s *Service) Ping(ctx context.Context) error {
+	return s.store.InTx(ctx, func(Tx) error { return nil })
 }

@@ -85,3 +85,12 @@ func (s *Signer) FindToken(purpose byte, candidates ...string) (int64, bool) {
 	}
 	return 0, false
 }
+
+// Key derives a key for one purpose from the store's secret, so that the
+// web package's cookies and CSRF tokens never share a key with reply tokens
+// or with each other.
+func (s *Signer) Key(purpose string) []byte {
+	mac := hmac.New(sha256.New, s.key)
+	mac.Write([]byte("codev key derivation\x00" + purpose))
+	return mac.Sum(nil)
+}

@@ -49,3 +49,12 @@ func TestSigner(t *testing.T) {
 	_, ok = s.FindToken(TokenReply, "codev+nottoken@example.org")
 	require.False(t, ok)
 }
+
+func TestSignerKey(t *testing.T) {
+	t.Parallel()
+	s := NewSigner([]byte("secret"))
+	require.Len(t, s.Key("web session cookie"), 32)
+	require.Equal(t, s.Key("a"), s.Key("a"))
+	require.NotEqual(t, s.Key("web session cookie"), s.Key("web csrf token"))
+	require.NotEqual(t, s.Key("a"), NewSigner([]byte("other")).Key("a"))
+}

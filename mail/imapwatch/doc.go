@@ -9,8 +9,8 @@
 //
 // # Order of operations
 //
-// ARCHITECTURE.md decision 5: inbound mail is durable before it is
-// acknowledged. For each new message, in UID order, the watcher
+// Inbound mail is durable before it is acknowledged (ARCHITECTURE.md,
+// "Exactly-once"). For each new message, in UID order, the watcher
 //
 //  1. fetches its UID, RFC822.SIZE, INTERNALDATE and FLAGS;
 //  2. downloads it with BODY.PEEK[] (its header only, BODY.PEEK[HEADER],

@@ -1,7 +1,8 @@
 // Package postman turns workflow emails into MIME messages, with their
-// calendar part, and hands them to an SMTP sender. It is the one place where
-// the domain's Email meets the mail and calendar adapters, so preview and
-// sending produce the same bytes.
+// calendar part, and hands them to an SMTP sender; it also encodes the
+// domain's calendar feeds. It is the one place where the domain's Email and
+// Event meet the mail and calendar adapters, so preview and sending produce
+// the same bytes, and invitations and feeds the same events.
 package postman
 
 import (
@@ -86,11 +87,8 @@ func render(e *workflow.Email, boundary func() string) (raw, ics []byte, err err
 
 // Calendar encodes an invitation's iCalendar object, stamped at stamp.
 func Calendar(inv *workflow.Invite, stamp time.Time) ([]byte, error) {
-	ev := calendar.Event{
-		UID: inv.UID, Sequence: inv.Sequence, Start: inv.Start, End: inv.End,
-		Summary: inv.Summary, Description: inv.Description, Location: inv.Location, URL: inv.Location,
-		Organizer: calendar.Person{Name: inv.Organizer.Name, Email: inv.Organizer.Email},
-	}
+	ev := event(inv.Event)
+	ev.Organizer = calendar.Person{Name: inv.Organizer.Name, Email: inv.Organizer.Email}
 	for _, a := range inv.Attendees {
 		ev.Attendees = append(ev.Attendees, calendar.Person{Name: a.Name, Email: a.Email})
 	}
@@ -101,4 +99,21 @@ func Calendar(inv *workflow.Invite, stamp time.Time) ([]byte, error) {
 		return calendar.Cancel(ev, stamp)
 	}
 	return nil, fmt.Errorf("postman: unknown calendar method %q", inv.Method)
+}
+
+// Feed encodes a calendar feed (GET /cal/TOKEN.ics), stamped at stamp.
+func Feed(f *workflow.Feed, stamp time.Time) ([]byte, error) {
+	events := make([]calendar.Event, len(f.Events))
+	for i, e := range f.Events {
+		events[i] = event(e)
+	}
+	return calendar.Feed(calendar.FeedInfo{Name: f.Name}, events, stamp)
+}
+
+// event is a session as the calendar package writes it. The video link is
+// both LOCATION, which every client shows, and URL (INTEROP.md §1.2).
+func event(e workflow.Event) calendar.Event {
+	return calendar.Event{UID: e.UID, Sequence: e.Sequence, Start: e.Start, End: e.End,
+		Summary: e.Summary, Description: e.Description, Location: e.Location, URL: e.Location,
+		Cancelled: e.Cancelled}
 }

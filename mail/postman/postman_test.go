@@ -1,12 +1,10 @@
 package postman_test
 
 import (
-	"errors"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/emersion/go-message"
 	"github.com/stretchr/testify/require"
 
 	"github.com/codev-org/codev/mail"
@@ -15,100 +13,102 @@ import (
 	"github.com/codev-org/codev/workflow"
 )
 
-// invitation is an email as the domain composes an invitation.
+var (
+	stamp = time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	start = time.Date(2027, 1, 12, 17, 0, 0, 0, time.UTC)
+)
+
+// session is a session of a group as the domain describes it.
+func session() workflow.Event {
+	return workflow.SessionEvent(
+		&workflow.Group{Name: "Managers Lyon", Language: workflow.LangFR, Timezone: "Europe/Paris", Visio: "https://visio.example.org/lyon"},
+		&workflow.Session{UID: "session-1@codev.test", Number: 1, Start: start, Duration: 2 * time.Hour, Sequence: 2})
+}
+
 func invitation(method string) *workflow.Email {
-	start := time.Date(2026, 12, 8, 17, 0, 0, 0, time.UTC)
 	return &workflow.Email{
-		Kind:         workflow.KindInvitation,
-		To:           workflow.Person{Name: "Marie Dupont", Email: "marie@example.org"},
-		From:         workflow.Person{Name: "Codev", Email: "codev@example.org"},
-		ReplyTo:      "codev+r-token@example.org",
-		EnvelopeFrom: "codev+r-token@example.org",
-		MessageID:    "token.nonce@example.org",
-		Date:         time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC),
-		Subject:      "Séance 1 du Groupe 42",
-		Text:         "Bonjour Marie,\n",
-		HTML:         "<p>Bonjour Marie,</p>",
-		Lang:         "fr",
-		Invite: &workflow.Invite{
-			Method: method, UID: "session-1@example.org", Sequence: 2, Start: start, End: start.Add(2 * time.Hour),
-			Summary: "Groupe 42 – séance 1", Location: "https://meet.example.org/g42",
-			Organizer: workflow.Person{Name: "Codev", Email: "codev@example.org"},
-			Attendees: []workflow.Person{{Name: "Marie Dupont", Email: "marie@example.org"}},
-		},
+		Kind: workflow.KindInvitation, To: workflow.Person{Name: "Alice Dupont", Email: "alice@example.org"},
+		From:    workflow.Person{Name: "Codev Managers Lyon", Email: "codev@codev.test"},
+		ReplyTo: "codev+tok@codev.test", EnvelopeFrom: "codev+tok@codev.test", MessageID: "tok.abc@codev.test",
+		Date: stamp, Subject: "[Codev Managers Lyon] Séance 1/3 – invitation", Text: "Bonjour Alice,\n", Lang: "fr",
+		ListUnsubscribe: "https://codev.test/u/x",
+		Invite: &workflow.Invite{Event: session(), Method: method,
+			Organizer: workflow.Person{Name: "Codev Managers Lyon", Email: "codev@codev.test"},
+			Attendees: []workflow.Person{{Name: "Alice Dupont", Email: "alice@example.org"}}},
 	}
 }
 
-func newPostman(t *testing.T, srv *smtptest.Server) *postman.Postman {
-	t.Helper()
-	s, err := mail.NewSender(&mail.SMTPConfig{URL: srv.URL(), Timeout: 5 * time.Second, Retries: -1}, nil)
+func TestRender(t *testing.T) {
+	t.Parallel()
+	raw, ics, err := postman.Render(invitation(workflow.MethodRequest))
 	require.NoError(t, err)
-	t.Cleanup(func() { _ = s.Close() })
-	return postman.New(s)
+	for _, want := range []string{"METHOD:REQUEST", "UID:session-1@codev.test", "SEQUENCE:2", "DTSTART:20270112T170000Z",
+		"DTEND:20270112T190000Z", "LOCATION:https://visio.example.org/lyon", "URL:https://visio.example.org/lyon",
+		"SUMMARY:Codev Managers Lyon – séance 1", "ORGANIZER;CN=Codev Managers Lyon:mailto:codev@codev.test",
+		"mailto:alice@example.org"} {
+		require.Contains(t, unfold(ics), want)
+	}
+	require.Contains(t, string(raw), "method=REQUEST", "the MIME part names the same method")
+	require.Contains(t, string(raw), "Message-ID: <tok.abc@codev.test>")
+
+	_, ics, err = postman.Render(invitation(workflow.MethodCancel))
+	require.NoError(t, err)
+	require.Contains(t, unfold(ics), "METHOD:CANCEL")
+	require.Contains(t, unfold(ics), "STATUS:CANCELLED")
+
+	e := invitation("PUBLISH")
+	_, _, err = postman.Render(e)
+	require.ErrorContains(t, err, `unknown calendar method "PUBLISH"`)
+	e.Invite = nil
+	raw, ics, err = postman.Render(e)
+	require.NoError(t, err)
+	require.Nil(t, ics)
+	require.NotContains(t, string(raw), "text/calendar")
+}
+
+func TestFeed(t *testing.T) {
+	t.Parallel()
+	cancelled := session()
+	cancelled.UID, cancelled.Cancelled, cancelled.Summary = "session-2@codev.test", true, "Annulé : Codev Managers Lyon – séance 2"
+	body, err := postman.Feed(&workflow.Feed{Name: "Codev Managers Lyon", Events: []workflow.Event{session(), cancelled}}, stamp)
+	require.NoError(t, err)
+	ics := unfold(body)
+	require.Contains(t, ics, "X-WR-CALNAME:Codev Managers Lyon")
+	require.Contains(t, ics, "URL:https://visio.example.org/lyon", "the feed's events are the invitations' events")
+	require.Contains(t, ics, "STATUS:CANCELLED")
+	require.Contains(t, ics, "SEQUENCE:2")
+	for _, absent := range []string{"METHOD:", "ORGANIZER", "ATTENDEE"} {
+		require.NotContains(t, ics, absent)
+	}
+	_, err = postman.Feed(&workflow.Feed{}, stamp)
+	require.ErrorContains(t, err, "feed has no name")
 }
 
 func TestSend(t *testing.T) {
 	t.Parallel()
 	srv := smtptest.NewServer(t)
-	p := newPostman(t, srv)
-	e := invitation(workflow.MethodRequest)
-	require.NoError(t, p.Send(t.Context(), e))
-	got := srv.Messages()
-	require.Len(t, got, 1)
-	require.Equal(t, e.EnvelopeFrom, got[0].From, "bounces name the message")
-	require.Equal(t, []string{"marie@example.org"}, got[0].To)
-	m, err := message.Read(strings.NewReader(string(got[0].Data)))
+	sender, err := mail.NewSender(&mail.SMTPConfig{URL: srv.URL(), Retries: -1}, nil)
 	require.NoError(t, err)
-	require.Equal(t, "<token.nonce@example.org>", m.Header.Get("Message-Id"))
-	require.Contains(t, string(got[0].Data), "Content-Type: text/calendar; method=REQUEST")
+	t.Cleanup(func() { _ = sender.Close() })
+	p := postman.New(sender)
 
-	raw, ics, err := postman.Render(e)
-	require.NoError(t, err)
-	require.Contains(t, string(raw), "Content-Type: text/calendar; method=REQUEST")
-	require.Contains(t, string(ics), "METHOD:REQUEST")
-	require.Contains(t, string(ics), "UID:session-1@example.org")
-	require.Contains(t, string(ics), "SEQUENCE:2")
-	want, err := postman.Calendar(e.Invite, e.Date)
-	require.NoError(t, err)
-	require.Equal(t, string(want), string(ics), "the invitation is stamped with the email's date")
-}
-
-func TestSendRefused(t *testing.T) {
-	t.Parallel()
-	srv := smtptest.NewServer(t)
-	p := newPostman(t, srv)
+	require.NoError(t, p.Send(t.Context(), invitation(workflow.MethodRequest)))
+	got := srv.WaitFor(1, 10*time.Second)
+	require.Equal(t, "codev+tok@codev.test", got[0].From, "bounces come back to the tokenised address")
+	require.Equal(t, []string{"alice@example.org"}, got[0].To)
+	require.Contains(t, string(got[0].Data), "Content-Type: text/calendar; method=REQUEST; charset=UTF-8")
 
 	srv.FailNext(smtptest.CmdRcpt, 1, 550)
-	err := p.Send(t.Context(), invitation(workflow.MethodRequest))
+	err = p.Send(t.Context(), invitation(workflow.MethodRequest))
 	require.ErrorIs(t, err, workflow.ErrPermanent, "a 5xx refusal is for good")
-
-	srv.FailNext(smtptest.CmdData, 1, 451)
+	srv.FailNext(smtptest.CmdRcpt, 1, 451)
 	err = p.Send(t.Context(), invitation(workflow.MethodRequest))
 	require.Error(t, err)
-	require.False(t, errors.Is(err, workflow.ErrPermanent), "a 4xx is retried: %v", err)
-
+	require.NotErrorIs(t, err, workflow.ErrPermanent, "a 4xx is retried by the send job")
 	err = p.Send(t.Context(), invitation("PUBLISH"))
-	require.ErrorIs(t, err, workflow.ErrPermanent, "a message that cannot be rendered is never retried")
-	require.ErrorContains(t, err, `unknown calendar method "PUBLISH"`)
-	require.Empty(t, srv.Messages(), "nothing was accepted")
+	require.ErrorIs(t, err, workflow.ErrPermanent, "a message that cannot be rendered never will be")
+	require.Len(t, srv.Messages(), 1)
 }
 
-func TestCalendar(t *testing.T) {
-	t.Parallel()
-	stamp := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)
-	req, err := postman.Calendar(invitation(workflow.MethodRequest).Invite, stamp)
-	require.NoError(t, err)
-	require.Contains(t, string(req), "METHOD:REQUEST")
-	require.Contains(t, string(req), "DTSTAMP:20261201T080000Z")
-	cancel, err := postman.Calendar(invitation(workflow.MethodCancel).Invite, stamp)
-	require.NoError(t, err)
-	require.Contains(t, string(cancel), "METHOD:CANCEL")
-	require.Contains(t, string(cancel), "UID:session-1@example.org", "a cancellation names the event it cancels")
-
-	e := invitation(workflow.MethodRequest)
-	e.Invite = nil
-	raw, ics, err := postman.Render(e)
-	require.NoError(t, err)
-	require.Nil(t, ics)
-	require.NotContains(t, string(raw), "text/calendar", "no calendar part without an invite")
-}
+// unfold undoes RFC 5545 line folding.
+func unfold(ics []byte) string { return strings.ReplaceAll(string(ics), "\r\n ", "") }

@@ -1,5 +1,5 @@
-// Package workflowtest holds test doubles for the workflow package: a clock
-// that tests move by hand, and fixtures.
+// Package workflowtest holds test doubles for the workflow package's users:
+// a clock that tests move by hand.
 package workflowtest
 
 import (
