@@ -210,9 +210,10 @@ func playCycle(t *testing.T, spec *GroupSpec, created time.Time, days WorkingDay
 	return st
 }
 
-// eventDriven kinds go out when the change that calls for them is made.
+// eventDriven kinds go out when the change that calls for them is made:
+// applying the group file, moving a session.
 func eventDriven(m *Message) bool {
-	return (m.Kind == KindInvitation && m.Sequence > 0) || m.Kind == KindCancellation
+	return m.Kind == KindWelcome || m.Kind == KindInvitation || m.Kind == KindCancellation
 }
 
 // TestTimelineSendsOnWorkingDaysInDaytime plays cycles whose sessions fall

@@ -118,9 +118,10 @@ func (t *timeline) add(kind Kind, s *Session, m *Member, seq int, due, lo, notAf
 	t.addAt(kind, s, m, seq, t.send.fit(due, lo, notAfter, t.locOf(m)), notAfter)
 }
 
-// addAt wants a message due at exactly due: the updates and cancellations
-// that a change calls for go out when the change is made, whatever the
-// hour, because they keep people's calendars right.
+// addAt wants a message due at exactly due: what a change calls for (the
+// welcome and the invitations when a group file is applied, an update or a
+// CANCEL when a session moves) goes out when the change is made: someone
+// chose that moment, and calendars must be right at once.
 func (t *timeline) addAt(kind Kind, s *Session, m *Member, seq int, due, notAfter time.Time) {
 	if m == nil || (!essential[kind] && m.Paused) {
 		return
@@ -224,14 +225,12 @@ func (t *timeline) cycleEnd() time.Time {
 	return sch[len(sch)-1].End()
 }
 
-// welcome: #1 at cycle start, in the first daytime hour of a working day
-// from the group's creation, and the single charter reminder, at least two
-// days after it.
+// welcome: #1 when the group is created (or the member added), and the
+// single charter reminder, at least two days after it.
 func (t *timeline) welcome() {
 	end := t.cycleEnd()
-	created := t.st.Group.CreatedAt
 	for _, m := range t.st.Peers() {
-		t.add(KindWelcome, nil, m, 0, created, created, end)
+		t.addAt(KindWelcome, nil, m, 0, t.st.Group.CreatedAt, end)
 		if w := t.sent(KindWelcome, nil, m); w != nil && w.AnsweredAt.IsZero() {
 			first := t.scheduled()
 			if len(first) > 0 {
@@ -246,18 +245,14 @@ const reminderGap = 48 * time.Hour
 
 // invitations: #2, one REQUEST per participant and session at the session's
 // current SEQUENCE, and a CANCEL to whoever was invited to a session that is
-// cancelled or that they no longer belong to. The first invitations go with
-// the welcome; an update or a CANCEL goes out as soon as the change is made.
+// cancelled or that they no longer belong to.
 func (t *timeline) invitations() {
-	created := t.st.Group.CreatedAt
 	for _, s := range t.st.Sessions {
 		for _, m := range t.st.Members {
 			invited := t.invitedAny(s, m)
 			switch {
-			case !s.Cancelled() && m.Active && s.Sequence == 0:
-				t.add(KindInvitation, s, m, 0, created, created, s.Start)
 			case !s.Cancelled() && m.Active:
-				t.addAt(KindInvitation, s, m, s.Sequence, created, s.Start)
+				t.addAt(KindInvitation, s, m, s.Sequence, t.st.Group.CreatedAt, s.Start)
 			case invited && !t.cancelledBefore(s, m):
 				// A cancelled session already carries a raised SEQUENCE; a
 				// member removed from a session that goes on gets a CANCEL
@@ -266,7 +261,7 @@ func (t *timeline) invitations() {
 				if !s.Cancelled() {
 					seq++
 				}
-				t.addAt(KindCancellation, s, m, seq, created, s.Start)
+				t.addAt(KindCancellation, s, m, seq, t.st.Group.CreatedAt, s.Start)
 			}
 		}
 	}

@@ -35,8 +35,10 @@ func testOpenMode(t *testing.T, kind string) {
 	e := newE2E(t, kind)
 	imap := imaptest.NewServer(t)
 	e.env["CODEV_IMAP_URL"] = imap.URL()
-	// Tuesday 29 December 2026, 18:30 in Paris: D−14 of session 1.
-	e.clock.Set(time.Date(2026, 12, 29, 17, 30, 0, 0, time.UTC))
+	// Applied on Monday 28 December 2026; the next day at 18:30 in Paris is
+	// D−14 of session 1 (the calls for topics wait for the day after the
+	// welcome).
+	e.clock.Set(time.Date(2026, 12, 28, 17, 30, 0, 0, time.UTC))
 	e.run("migrate")
 	e.writeGroup(e2eDates)
 	group, err := os.ReadFile(e.file)
@@ -44,6 +46,7 @@ func testOpenMode(t *testing.T, kind string) {
 	open := strings.Replace(string(group), "visio:", "rotation: open\nvisio:", 1)
 	require.NoError(t, os.WriteFile(e.file, []byte(open), 0o600))
 	e.run("group", "apply", "-f", e.file)
+	e.clock.Set(time.Date(2026, 12, 29, 17, 30, 0, 0, time.UTC))
 	a := e.startApp(t)
 
 	// 6 welcomes, 6 × 7 invitations and a call for topics to each member;
