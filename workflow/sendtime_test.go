@@ -389,3 +389,45 @@ func TestTimelineFirstDaySpreadsSeveral(t *testing.T) {
 	require.Equal(t, []string{"prepare Thu 08 09:00", "session_reminder Thu 15 18:00"}, got)
 	require.True(t, strings.HasPrefix(got[0], "prepare"))
 }
+
+// TestTimelineHoldsLateMessagesUntilDaytime: what became due while nothing
+// ran (downtime) is not sent at 03:00 on restart but at 08:00, unless its
+// window closes before then.
+func TestTimelineHoldsLateMessagesUntilDaytime(t *testing.T) {
+	t.Parallel()
+	spec := timingSpec([]string{"2027-01-13 07:30", "2027-02-10 18:00"}) // a Wednesday at 07:30
+	st, _, err := ApplySpec(nil, spec, paris("2026-12-01 10:00"), &timingGen{}, &memoryPersister{})
+	require.NoError(t, err)
+	st.WorkingDays = frenchDays{}
+	// Everything due until 4 January went out; then the service was down
+	// until 03:00 on Tuesday 12 January, the eve of the session: the
+	// digest (D−2, Monday 11th, 07:30 moved to 08:00) is late; the D−1
+	// reminders are due at 08:00 on the 12th.
+	for now := paris("2026-12-01 10:00"); !now.IsZero() && now.Before(paris("2027-01-04 00:00")); now = Next(st, now) {
+		for _, m := range Due(st, now) {
+			m.ID = int64(len(st.Messages) + 1)
+			m.Status, m.SentAt = MessageSent, now
+			st.Messages = append(st.Messages, m)
+		}
+	}
+	night := paris("2027-01-12 03:00")
+	kinds := func(ms []*Message) []string {
+		var out []string
+		for _, m := range ms {
+			if m.SessionID == st.SessionNumber(1).ID && m.Kind != KindInvitation {
+				out = append(out, string(m.Kind)+" "+m.Status)
+			}
+		}
+		return out
+	}
+	require.Empty(t, kinds(Due(st, night)), "nothing at 03:00, not even the late digest")
+	require.Equal(t, paris("2027-01-12 08:00"), Next(st, night), "the reconciler wakes at 08:00")
+	require.ElementsMatch(t, []string{"digest pending", "session_reminder pending", "session_reminder pending",
+		"session_reminder pending", "session_reminder pending"}, kinds(Due(st, paris("2027-01-12 08:00"))))
+
+	// Had the service come back only at 21:00 on the eve, the window of
+	// the digest and the reminders (the session, at 07:30) would close
+	// before the next morning: last chance, they go at once.
+	require.ElementsMatch(t, []string{"digest pending", "session_reminder pending", "session_reminder pending",
+		"session_reminder pending", "session_reminder pending"}, kinds(Due(st, paris("2027-01-12 21:00"))))
+}

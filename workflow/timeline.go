@@ -18,6 +18,25 @@ type candidate struct {
 	seq      int
 	dueAt    time.Time
 	notAfter time.Time
+	loc      *time.Location // the recipient's zone
+	// fixed marks what a change calls for: due at once, whatever the hour.
+	fixed bool
+}
+
+// dueFrom is when c may go out, seen at now: its due time; but when that
+// has passed unsent (downtime, a client chosen in the evening) and now is
+// a night, a weekend or a holiday where the recipient is, the next daytime
+// moment of a working day, unless its window closes first: then at once,
+// its last chance.
+func (c candidate) dueFrom(now time.Time, send sendTimes) time.Time {
+	if c.fixed || c.dueAt.After(now) {
+		return c.dueAt
+	}
+	next := send.earliestAtOrAfter(now, c.loc)
+	if next.IsZero() || (!c.notAfter.IsZero() && !next.Before(c.notAfter)) {
+		return c.dueAt
+	}
+	return next
 }
 
 func (c candidate) key() string {
@@ -34,8 +53,10 @@ func (c candidate) key() string {
 // than sent). Due is a pure function of st and now.
 func Due(st *State, now time.Time) []*Message {
 	var out []*Message
+	send := newSendTimes(st.Group, st.WorkingDays)
+	recorded := st.recordedKeys()
 	for _, c := range candidates(st) {
-		if c.dueAt.After(now) || st.Message(c.key()) != nil {
+		if c.dueAt.After(now) || recorded[c.key()] || c.dueFrom(now, send).After(now) {
 			continue
 		}
 		m := &Message{GroupID: st.Group.ID, MemberID: c.member.ID, Kind: c.kind,
@@ -60,12 +81,26 @@ func Due(st *State, now time.Time) []*Message {
 // walks a whole cycle with it.
 func Next(st *State, now time.Time) time.Time {
 	var next time.Time
+	send := newSendTimes(st.Group, st.WorkingDays)
+	recorded := st.recordedKeys()
 	for _, c := range candidates(st) {
-		if c.dueAt.After(now) && (next.IsZero() || c.dueAt.Before(next)) && st.Message(c.key()) == nil {
-			next = c.dueAt
+		if recorded[c.key()] {
+			continue
+		}
+		if due := c.dueFrom(now, send); due.After(now) && (next.IsZero() || due.Before(next)) {
+			next = due
 		}
 	}
 	return next
+}
+
+// recordedKeys is the set of the keys of st's recorded messages.
+func (st *State) recordedKeys() map[string]bool {
+	keys := make(map[string]bool, len(st.Messages))
+	for _, m := range st.Messages {
+		keys[m.Key] = true
+	}
+	return keys
 }
 
 // candidates lists every message the group's state calls for, sent or not,
@@ -115,7 +150,7 @@ func (t *timeline) add(kind Kind, s *Session, m *Member, seq int, due, lo, notAf
 	if lo.After(due) {
 		due = lo
 	}
-	t.addAt(kind, s, m, seq, t.send.fit(due, lo, notAfter, t.locOf(m)), notAfter)
+	t.push(kind, s, m, seq, t.send.fit(due, lo, notAfter, t.locOf(m)), notAfter, false)
 }
 
 // addAt wants a message due at exactly due: what a change calls for (the
@@ -123,10 +158,17 @@ func (t *timeline) add(kind Kind, s *Session, m *Member, seq int, due, lo, notAf
 // CANCEL when a session moves) goes out when the change is made: someone
 // chose that moment, and calendars must be right at once.
 func (t *timeline) addAt(kind Kind, s *Session, m *Member, seq int, due, notAfter time.Time) {
-	if m == nil || (!essential[kind] && m.Paused) {
+	if m != nil {
+		t.push(kind, s, m, seq, due, notAfter, true)
+	}
+}
+
+func (t *timeline) push(kind Kind, s *Session, m *Member, seq int, due, notAfter time.Time, fixed bool) {
+	if !essential[kind] && m.Paused {
 		return
 	}
-	t.out = append(t.out, candidate{kind: kind, session: s, member: m, seq: seq, dueAt: due, notAfter: notAfter})
+	t.out = append(t.out, candidate{kind: kind, session: s, member: m, seq: seq, dueAt: due, notAfter: notAfter,
+		loc: t.locOf(m), fixed: fixed})
 }
 
 // locOf is the zone whose daytime hours a member's messages keep to.
