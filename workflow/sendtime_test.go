@@ -380,7 +380,7 @@ func TestTimelineFirstDaySpreadsSeveral(t *testing.T) {
 	alice := st.Members[1]
 	var got []string
 	for _, c := range candidates(st) {
-		if c.member == alice && !firstDayKinds[c.kind] && c.dueAt.Before(paris("2027-07-17 00:00")) {
+		if c.member == alice && !essential[c.kind] && c.dueAt.Before(paris("2027-07-17 00:00")) {
 			got = append(got, string(c.kind)+" "+c.dueAt.In(timingParis).Format("Mon 02 15:04"))
 		}
 	}

@@ -184,13 +184,9 @@ func (t *timeline) locOf(m *Member) *time.Location {
 	return loc
 }
 
-// firstDayKinds are what a member's first day brings: the welcome and the
-// calendar invitations it announces (and a cancellation, should one be
-// due): they belong together.
-var firstDayKinds = map[Kind]bool{KindWelcome: true, KindInvitation: true, KindCancellation: true}
-
 // spreadFirstDay keeps a member's first day, the day their welcome goes
-// out, for the welcome and the invitations. Any other message that would
+// out, for the essential kinds: the welcome and the calendar invitations
+// it announces belong together. Any other message that would
 // reach them before the next working day (the group started late, or they
 // joined mid-cycle) waits: the first until the working day after the
 // welcome, the next one the working day after that, and so on in the order
@@ -209,7 +205,7 @@ func (t *timeline) spreadFirstDay() {
 		}
 		var early []int
 		for i, c := range t.out {
-			if c.member == m && !firstDayKinds[c.kind] && c.dueAt.Before(first) && (c.notAfter.IsZero() || c.notAfter.After(anchor)) {
+			if c.member == m && !essential[c.kind] && c.dueAt.Before(first) && (c.notAfter.IsZero() || c.notAfter.After(anchor)) {
 				early = append(early, i)
 			}
 		}

@@ -77,9 +77,11 @@ func testOpenMode(t *testing.T, kind string) {
 		"1. Sujet envoyé depuis une autre adresse\n2. oui\n")))
 	openWaitInbound(t, e, a, 3)
 
-	// D−10: the animator gets the two proposals, numbered, with the
-	// authors' consent; the subject names no title.
-	e.clock.Set(time.Date(2027, 1, 2, 17, 30, 0, 0, time.UTC))
+	// D−10, Saturday 2 January, moves to the working day before New Year's
+	// Day: Thursday 31 December at 18:00. The animator gets the two
+	// proposals, numbered, with the authors' consent; the subject names no
+	// title.
+	e.clock.Set(time.Date(2026, 12, 31, 17, 0, 0, 0, time.UTC))
 	_, err = a.svc.Reconcile(ctx)
 	require.NoError(t, err)
 	var list openMail
@@ -101,7 +103,7 @@ func testOpenMode(t *testing.T, kind string) {
 
 	// A reply that names nobody is held; « 2 », top-posted above the
 	// quoted list, makes Chloé the client.
-	quoted := "\n\nLe sam. 2 janv. 2027 à 18:30, Codev Managers Lyon <codev@example.org> a écrit :\n> " +
+	quoted := "\n\nLe jeu. 31 déc. 2026 à 18:00, Codev Managers Lyon <codev@example.org> a écrit :\n> " +
 		strings.ReplaceAll(strings.TrimSpace(list.text), "\n", "\n> ") + "\n"
 	imap.Deliver(t, "INBOX", []byte(mailFrom("claire@example.org", list.replyTo, "Re: "+list.subject, list.msgID, "Zoé"+quoted)))
 	openWaitInbound(t, e, a, 4)
