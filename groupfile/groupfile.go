@@ -25,6 +25,7 @@ type File struct {
 	Name       string   `yaml:"name"`
 	Language   string   `yaml:"language"`
 	Timezone   string   `yaml:"timezone"`
+	Country    string   `yaml:"country"`
 	Visio      string   `yaml:"visio"`
 	Rotation   string   `yaml:"rotation"`
 	MaxMembers int      `yaml:"max_members"`
@@ -35,28 +36,31 @@ type File struct {
 }
 
 // Offsets move the messages of each session's timeline, in days relative to
-// the session (negative: before). Omitted fields keep DOMAIN.md's defaults.
+// the session (negative: before). Omitted fields keep DOMAIN.md's defaults;
+// workflow.Offsets.Validate checks signs and order.
 type Offsets struct {
-	Prepare         int  `yaml:"prepare"`
-	PrepareReminder int  `yaml:"prepare_reminder"`
-	CallForTopics   int  `yaml:"call_for_topics"`
-	Followup        int  `yaml:"followup"`
-	Digest          int  `yaml:"digest"`
-	SessionReminder int  `yaml:"session_reminder"`
-	PlanReminder    int  `yaml:"plan_reminder"`
-	Summary         int  `yaml:"summary"`
-	Nudge           int  `yaml:"nudge"`
-	NudgeEnabled    bool `yaml:"nudge_enabled"`
-	Review          int  `yaml:"review"`
-	CharterReminder int  `yaml:"charter_reminder"`
-	RetentionMonths int  `yaml:"retention_months"`
+	Prepare          int  `yaml:"prepare"`
+	PrepareReminder  int  `yaml:"prepare_reminder"`
+	CallForTopics    int  `yaml:"call_for_topics"`
+	Followup         int  `yaml:"followup"`
+	FollowupReminder int  `yaml:"followup_reminder"`
+	Digest           int  `yaml:"digest"`
+	SessionReminder  int  `yaml:"session_reminder"`
+	PlanReminder     int  `yaml:"plan_reminder"`
+	Summary          int  `yaml:"summary"`
+	Nudge            int  `yaml:"nudge"`
+	NudgeEnabled     bool `yaml:"nudge_enabled"`
+	Review           int  `yaml:"review"`
+	CharterReminder  int  `yaml:"charter_reminder"`
+	RetentionMonths  int  `yaml:"retention_months"`
 }
 
 func (o Offsets) domain() workflow.Offsets {
 	return workflow.Offsets{
 		Prepare: workflow.Days(o.Prepare), PrepareReminder: workflow.Days(o.PrepareReminder),
 		CallForTopics: workflow.Days(o.CallForTopics), Followup: workflow.Days(o.Followup),
-		Digest: workflow.Days(o.Digest), SessionReminder: workflow.Days(o.SessionReminder),
+		FollowupReminder: workflow.Days(o.FollowupReminder),
+		Digest:           workflow.Days(o.Digest), SessionReminder: workflow.Days(o.SessionReminder),
 		PlanReminder: workflow.Days(o.PlanReminder), Summary: workflow.Days(o.Summary),
 		Nudge: workflow.Days(o.Nudge), NudgeEnabled: o.NudgeEnabled, Review: workflow.Days(o.Review),
 		CharterReminder: workflow.Days(o.CharterReminder), RetentionMonths: o.RetentionMonths,
@@ -74,6 +78,7 @@ type Member struct {
 	Name        string `yaml:"name"`
 	Email       string `yaml:"email"`
 	Unavailable []int  `yaml:"unavailable"`
+	Timezone    string `yaml:"timezone"` // optional: the member's own zone, for send hours
 }
 
 // Sessions describes the schedule: either first + every (+ count), or an
@@ -114,12 +119,14 @@ func Parse(r io.Reader) (*workflow.GroupSpec, error) {
 func (f *File) Spec() (*workflow.GroupSpec, error) {
 	spec := &workflow.GroupSpec{
 		Name: strings.TrimSpace(f.Name), Language: f.Language, Timezone: f.Timezone, Visio: f.Visio,
-		Mode: f.Rotation, MaxMembers: f.MaxMembers, Offsets: f.Offsets.domain(),
+		Country: strings.ToUpper(strings.TrimSpace(f.Country)),
+		Mode:    f.Rotation, MaxMembers: f.MaxMembers, Offsets: f.Offsets.domain(),
 		Animator: workflow.Person{Name: strings.TrimSpace(f.Animator.Name), Email: strings.TrimSpace(f.Animator.Email)},
 	}
 	for _, m := range f.Members {
 		spec.Members = append(spec.Members, workflow.MemberSpec{
 			Name: strings.TrimSpace(m.Name), Email: strings.TrimSpace(m.Email), Unavailable: m.Unavailable,
+			Timezone: strings.TrimSpace(m.Timezone),
 		})
 	}
 	loc, err := time.LoadLocation(f.Timezone)

@@ -98,6 +98,13 @@ func TestParseErrors(t *testing.T) {
 		{"Syntax", [2]string{"members:", "members: ["}, "group file: "},
 		{"RRuleNeverMatches", [2]string{"every: month", "every: \"FREQ=MONTHLY;BYMONTH=2;BYMONTHDAY=30\""}, "sessions.every"},
 		{"RRuleDaily", [2]string{"every: month", "every: \"FREQ=DAILY\""}, "FREQ must be WEEKLY or MONTHLY"},
+		{"Country", [2]string{"language: fr", "language: fr\ncountry: DE"}, "country: \"DE\" is not supported; use one of FR, BE, LU, CH, CA, CA-QC"},
+		{"MemberTimezone", [2]string{"{name: Bob, email: bob@example.org}", "{name: Bob, email: bob@example.org, timezone: Mars/Olympus}"}, "members[1].timezone: \"Mars/Olympus\" is not an IANA time zone"},
+		{"OffsetSign", [2]string{"language: fr", "language: fr\noffsets: {digest: 2}"}, "offsets.digest: 2 must be negative: the message goes out before the session"},
+		{"OffsetSignAfter", [2]string{"language: fr", "language: fr\noffsets: {summary: -2}"}, "offsets.summary: -2 must be positive"},
+		{"OffsetOrder", [2]string{"language: fr", "language: fr\noffsets: {prepare_reminder: -25}"}, "offsets.prepare_reminder: -25 must come after offsets.prepare (-21)"},
+		{"FollowupOrder", [2]string{"language: fr", "language: fr\noffsets: {followup_reminder: -1}"}, "offsets.digest: -2 must come after offsets.followup_reminder (-1)"},
+		{"SummaryAfterWeek", [2]string{"language: fr", "language: fr\noffsets: {summary: 9}"}, "offsets.summary: 9 is out of range (1 to 6)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -110,6 +117,25 @@ func TestParseErrors(t *testing.T) {
 			require.Contains(t, err.Error(), tt.want)
 		})
 	}
+}
+
+// TestParseTiming reads the fields that decide send times: the country
+// (upper-cased, FR when omitted), a member's own time zone, and offsets.
+func TestParseTiming(t *testing.T) {
+	t.Parallel()
+	spec, err := Parse(strings.NewReader(base))
+	require.NoError(t, err)
+	require.Empty(t, spec.Country, "omitted: the domain's default applies")
+
+	in := strings.Replace(base, "language: fr", "language: fr\ncountry: ca-qc\noffsets: {followup: -8, followup_reminder: -4}", 1)
+	in = strings.Replace(in, "{name: Bob, email: bob@example.org}", "{name: Bob, email: bob@example.org, timezone: America/Montreal}", 1)
+	spec, err = Parse(strings.NewReader(in))
+	require.NoError(t, err)
+	require.Equal(t, "CA-QC", spec.Country)
+	require.Equal(t, "America/Montreal", spec.Members[1].Timezone)
+	require.Empty(t, spec.Members[0].Timezone)
+	require.Equal(t, workflow.Days(-8), spec.Offsets.Followup)
+	require.Equal(t, workflow.Days(-4), spec.Offsets.FollowupReminder)
 }
 
 func TestParseOversize(t *testing.T) {

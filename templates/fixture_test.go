@@ -197,7 +197,7 @@ func fixture(kind Kind, lang, variant string) Data {
 		d.Deadline = FormatDate(lang, time.Date(2026, time.December, 11, 12, 0, 0, 0, paris), paris)
 	case CallForTopics:
 		d.Deadline = FormatDate(lang, sessionStart(2).AddDate(0, 0, -7), paris)
-	case Followup:
+	case Followup, FollowupReminder:
 		d.Recipient = members[0]
 	case ClientPlan, PlanReminder, Nudge:
 		d.Recipient = members[1]

@@ -12,6 +12,7 @@ var kindLabels = map[Kind][2]string{ // fr, en
 	PrepareReminder:  {"rappel du questionnaire de préparation", "preparation questionnaire reminder"},
 	CallForTopics:    {"appel à sujets", "call for topics"},
 	Followup:         {"retour sur les expérimentations", "report on experiments"},
+	FollowupReminder: {"rappel du retour sur les expérimentations", "report on experiments reminder"},
 	AnimatorDigest:   {"préparation de la séance", "session preparation"},
 	SessionReminder:  {"rappel de séance", "session reminder"},
 	ClientPlan:       {"synthèse et plan d'action", "synthesis and action plan"},

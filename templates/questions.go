@@ -136,9 +136,10 @@ var questionSets = map[Kind]questionSet{
 // reminded maps each reminder to the ask it reminds: they share subject and
 // questions so that mail clients thread them and either can be answered.
 var reminded = map[Kind]Kind{
-	CharterReminder: Welcome,
-	PrepareReminder: Prepare,
-	PlanReminder:    ClientPlan,
+	CharterReminder:  Welcome,
+	PrepareReminder:  Prepare,
+	FollowupReminder: Followup,
+	PlanReminder:     ClientPlan,
 }
 
 // Questions returns the numbered questions a kind asks in lang ("fr" or

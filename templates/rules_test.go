@@ -148,7 +148,7 @@ func TestQuestionLines(t *testing.T) {
 
 func TestQuestions(t *testing.T) {
 	t.Parallel()
-	counts := map[Kind]int{RotationPlan: 2, Prepare: 8, PrepareReminder: 8, CallForTopics: 2, Followup: 4,
+	counts := map[Kind]int{RotationPlan: 2, Prepare: 8, PrepareReminder: 8, CallForTopics: 2, Followup: 4, FollowupReminder: 4,
 		ClientPlan: 5, PlanReminder: 5, Learnings: 4, Review: 5}
 	ratings := map[Kind]int{ClientPlan: 5, PlanReminder: 5, Learnings: 4, Review: 4}
 	scale := map[string]string{"fr": "de 1 à 5", "en": "from 1 to 5"}

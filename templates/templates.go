@@ -52,6 +52,9 @@ const (
 	// Followup (#7) asks the previous client (client of Data.Previous)
 	// « Où en sont vos expérimentations ? » before Data.Session.
 	Followup Kind = "followup"
+	// FollowupReminder is the single reminder of Followup (D−5), with the
+	// same subject and questions, so that the answer reaches the digest.
+	FollowupReminder Kind = "followup_reminder"
 	// AnimatorDigest (#8) gives the animator what they need to prepare
 	// Data.Session (Data.Digest, required). It is not called Digest
 	// because that is the name of its data.
@@ -94,7 +97,7 @@ const (
 // each in every language.
 var kinds = []Kind{
 	Welcome, CharterReminder, Invitation, Cancellation, RotationPlan, Prepare,
-	PrepareReminder, CallForTopics, Followup, AnimatorDigest, SessionReminder, ClientPlan,
+	PrepareReminder, CallForTopics, Followup, FollowupReminder, AnimatorDigest, SessionReminder, ClientPlan,
 	PlanReminder, Learnings, Summary, Nudge, Review, RetentionWarning,
 	AnimatorNotice, SignIn,
 }

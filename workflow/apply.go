@@ -177,12 +177,13 @@ func (a *applier) applyGroup() {
 		c := *g
 		g = &c
 		a.visioChanged = g.Visio != s.Visio
-		if g.Language != s.Language || g.Timezone != s.Timezone || g.Visio != s.Visio ||
+		if g.Language != s.Language || g.Timezone != s.Timezone || g.CountryCode() != cmpOr(s.Country, DefaultCountry) || g.Visio != s.Visio ||
 			g.Mode != cmpOr(s.Mode, ModePlanned) || g.MaxMembers != s.MaxMembers || g.Offsets != s.Offsets {
 			a.note("group settings updated")
 		}
 	}
 	g.Language, g.Timezone, g.Visio = s.Language, s.Timezone, s.Visio
+	g.Country = cmpOr(s.Country, DefaultCountry)
 	g.Mode = cmpOr(s.Mode, ModePlanned)
 	g.MaxMembers = s.MaxMembers
 	g.Offsets = s.Offsets
@@ -198,7 +199,7 @@ func (a *applier) applyMembers() {
 		byEmail[c.Email] = &c
 	}
 	wanted := map[string]bool{}
-	upsert := func(role, name, email string, pos int, unavailable []int) {
+	upsert := func(role, name, email, tz string, pos int, unavailable []int) {
 		email = strings.ToLower(email)
 		wanted[email] = true
 		m := byEmail[email]
@@ -208,15 +209,15 @@ func (a *applier) applyMembers() {
 			members = append(members, m)
 			byEmail[email] = m
 			a.note("%s %s added", role, email)
-		} else if !m.Active || m.Role != role || m.Name != name || m.Position != pos || !slices.Equal(m.Unavailable, unavailable) {
+		} else if !m.Active || m.Role != role || m.Name != name || m.Timezone != tz || m.Position != pos || !slices.Equal(m.Unavailable, unavailable) {
 			a.note("%s %s updated", role, email)
 		}
-		m.Role, m.Name, m.Position, m.Active = role, name, pos, true
+		m.Role, m.Name, m.Timezone, m.Position, m.Active = role, name, tz, pos, true
 		m.Unavailable = slices.Clone(unavailable)
 	}
-	upsert(RoleAnimator, a.spec.Animator.Name, a.spec.Animator.Email, 0, nil)
+	upsert(RoleAnimator, a.spec.Animator.Name, a.spec.Animator.Email, "", 0, nil)
 	for i, ms := range a.spec.Members {
-		upsert(RoleMember, ms.Name, ms.Email, i+1, ms.Unavailable)
+		upsert(RoleMember, ms.Name, ms.Email, ms.Timezone, i+1, ms.Unavailable)
 	}
 	for _, m := range members {
 		if m.Active && !wanted[m.Email] {

@@ -63,9 +63,10 @@ func templateKind(k Kind) templates.Kind {
 // remindedKind maps a reminder to the ask it follows up, so it threads under
 // it.
 var remindedKind = map[Kind]Kind{
-	KindCharterReminder: KindWelcome,
-	KindPrepareReminder: KindPrepare,
-	KindPlanReminder:    KindClientPlan,
+	KindCharterReminder:  KindWelcome,
+	KindPrepareReminder:  KindPrepare,
+	KindFollowupReminder: KindFollowup,
+	KindPlanReminder:     KindClientPlan,
 }
 
 func (s *Service) link(path, token string) string {

@@ -29,6 +29,7 @@ type Group struct {
 	Name       string
 	Language   string // LangFR or LangEN
 	Timezone   string // IANA name, e.g. Europe/Paris
+	Country    string // whose public holidays no email goes out on (Countries); empty means DefaultCountry
 	Visio      string // video link of every session
 	Mode       string // ModePlanned or ModeOpen
 	MaxMembers int
@@ -48,6 +49,14 @@ func (g *Group) Location() *time.Location {
 	return loc
 }
 
+// CountryCode is the group's country, DefaultCountry when unset.
+func (g *Group) CountryCode() string {
+	if g.Country == "" {
+		return DefaultCountry
+	}
+	return g.Country
+}
+
 // Roles of a participant.
 const (
 	RoleMember   = "member"
@@ -65,10 +74,22 @@ type Member struct {
 	Email       string // lowercased
 	Position    int    // order in the group file; the rotation follows it
 	Unavailable []int  // session numbers the member cannot attend
+	Timezone    string // IANA name when the member lives in another zone than the group's; else empty
 	Active      bool   // false once removed from the group file
 	Paused      bool   // pause mode: no non-essential email
 	Bounced     bool   // a permanent bounce was received for Email
 	FeedToken   string // secret of the member's personal calendar feed
+}
+
+// Location is the member's time zone: their own when set, else the group's.
+// Send times keep to daytime hours there.
+func (m *Member) Location(g *Group) *time.Location {
+	if m.Timezone != "" {
+		if loc, err := time.LoadLocation(m.Timezone); err == nil {
+			return loc
+		}
+	}
+	return g.Location()
 }
 
 // Person is a name and an address, as the group file gives them.

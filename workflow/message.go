@@ -20,6 +20,7 @@ const (
 	KindPrepareReminder  Kind = "prepare_reminder"
 	KindCallForTopics    Kind = "call_for_topics"
 	KindFollowup         Kind = "followup"
+	KindFollowupReminder Kind = "followup_reminder"
 	KindDigest           Kind = "digest"
 	KindSessionReminder  Kind = "session_reminder"
 	KindClientPlan       Kind = "client_plan"

@@ -33,9 +33,12 @@ func openDay(start time.Time, n int) time.Time { return Days(n).At(start, openPa
 
 // openState is an open-mode group: animator 1, members 2 to 4, sessions 10
 // and 11 without clients; every welcome and invitation already recorded, so
-// that Due shows only the session's timeline.
+// that Due shows only the session's timeline. Every day is a working day
+// here, so that the steps fall on their offsets (sendtime_test.go tests
+// the moves).
 func openState() *State {
 	st := &State{
+		WorkingDays: everyDay{},
 		Group: &Group{ID: 1, Name: "Managers Lyon", Language: LangFR, Timezone: "Europe/Paris", Mode: ModeOpen,
 			CreatedAt: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)},
 		Members: []*Member{

@@ -26,6 +26,7 @@ func (s *Service) Preview(spec *GroupSpec, now time.Time) ([]PreviewItem, error)
 		return nil, err
 	}
 	st := change.State
+	st.WorkingDays = s.cfg.WorkingDays
 	var out []PreviewItem
 	var nextID int64
 	for t, steps := now, 0; !t.IsZero() && steps < 10000; t, steps = Next(st, t), steps+1 {

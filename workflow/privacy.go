@@ -73,7 +73,7 @@ func (s *Service) erase(ctx context.Context, tx Tx, m *Member) error {
 	m.Name = "—"
 	m.Email = fmt.Sprintf("erased-%d%s", m.ID, erasedDomain)
 	m.Active, m.Paused, m.Bounced = false, true, true
-	m.Unavailable = nil
+	m.Unavailable, m.Timezone = nil, ""
 	m.FeedToken = s.gen.Token()
 	if err := tx.UpdateMember(ctx, m); err != nil {
 		return err

@@ -30,6 +30,9 @@ type ServiceConfig struct {
 	// Admins are the addresses (CODEV_ADMINS, lowercased) that may sign in
 	// to the animators' pages and see every group, animators or not.
 	Admins []string
+	// WorkingDays is the calendar of public holidays that send times keep
+	// to (package holidays); nil means WeekendsOnly, which knows none.
+	WorkingDays WorkingDays
 }
 
 // Service carries out codev's use cases over a Store. It is safe for
@@ -140,6 +143,7 @@ func (s *Service) Groups(ctx context.Context) ([]*State, error) {
 			if err != nil {
 				return err
 			}
+			st.WorkingDays = s.cfg.WorkingDays
 			out = append(out, st)
 		}
 		return nil
@@ -210,6 +214,7 @@ func (s *Service) reconcileGroup(ctx context.Context, groupID int64) (int, error
 		if err != nil {
 			return err
 		}
+		st.WorkingDays = s.cfg.WorkingDays
 		for _, m := range Due(st, now) {
 			added, err := tx.AddMessage(ctx, m)
 			if err != nil {

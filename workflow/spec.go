@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/mail"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -17,6 +18,7 @@ type GroupSpec struct {
 	Name       string
 	Language   string
 	Timezone   string
+	Country    string // one of Countries; empty means DefaultCountry
 	Visio      string
 	Mode       string
 	MaxMembers int
@@ -32,6 +34,7 @@ type MemberSpec struct {
 	Name        string
 	Email       string
 	Unavailable []int
+	Timezone    string // optional IANA zone, when the member does not live in the group's
 }
 
 // Limits on free-form values, so that a group file cannot smuggle a header or
@@ -62,9 +65,13 @@ func (s *GroupSpec) Validate() error {
 	}
 	if s.Timezone == "" {
 		bad("timezone", "is required (an IANA name such as Europe/Paris)")
-	} else if _, err := time.LoadLocation(s.Timezone); err != nil || s.Timezone == "Local" {
-		bad("timezone", "%q is not an IANA time zone", s.Timezone)
+	} else {
+		checkZone("timezone", s.Timezone, bad)
 	}
+	if s.Country != "" && !slices.Contains(Countries(), s.Country) {
+		bad("country", "%q is not supported; use one of %s (default %s)", truncate(s.Country, 20), strings.Join(Countries(), ", "), DefaultCountry)
+	}
+	errs = append(errs, s.Offsets.Validate()...)
 	checkURL("visio", s.Visio, bad)
 	switch s.Mode {
 	case "", ModePlanned, ModeOpen:
@@ -102,6 +109,9 @@ func (s *GroupSpec) Validate() error {
 			}
 		}
 		seen[key] = i
+		if m.Timezone != "" {
+			checkZone(f+".timezone", m.Timezone, bad)
+		}
 		for _, u := range m.Unavailable {
 			if u < 1 || u > len(s.Sessions) {
 				bad(f+".unavailable", "session %d does not exist (sessions are numbered 1 to %d)", u, len(s.Sessions))
@@ -131,6 +141,12 @@ func (s *GroupSpec) Validate() error {
 		return &Error{Code: EINVALID, Message: "invalid group: " + strings.Join(errs, "; ")}
 	}
 	return nil
+}
+
+func checkZone(field, v string, bad func(string, string, ...any)) {
+	if _, err := time.LoadLocation(v); err != nil || v == "Local" || len(v) > maxNameLen {
+		bad(field, "%q is not an IANA time zone", truncate(v, 60))
+	}
 }
 
 func checkText(field, v string, required bool, bad func(string, string, ...any)) {

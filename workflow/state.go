@@ -14,6 +14,10 @@ type State struct {
 	Messages []*Message
 	Answers  []*Answer
 	RSVPs    []*RSVP
+	// WorkingDays is the calendar send times keep to (sendtime.go): not
+	// loaded but given by the Service (ServiceConfig.WorkingDays); nil
+	// means WeekendsOnly.
+	WorkingDays WorkingDays
 }
 
 // LoadState reads a group's state.

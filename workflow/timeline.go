@@ -18,6 +18,25 @@ type candidate struct {
 	seq      int
 	dueAt    time.Time
 	notAfter time.Time
+	loc      *time.Location // the recipient's zone
+	// fixed marks what a change calls for: due at once, whatever the hour.
+	fixed bool
+}
+
+// dueFrom is when c may go out, seen at now: its due time; but when that
+// has passed unsent (downtime, a client chosen in the evening) and now is
+// a night, a weekend or a holiday where the recipient is, the next daytime
+// moment of a working day, unless its window closes first: then at once,
+// its last chance.
+func (c candidate) dueFrom(now time.Time, send sendTimes) time.Time {
+	if c.fixed || c.dueAt.After(now) {
+		return c.dueAt
+	}
+	next := send.earliestAtOrAfter(now, c.loc)
+	if next.IsZero() || (!c.notAfter.IsZero() && !next.Before(c.notAfter)) {
+		return c.dueAt
+	}
+	return next
 }
 
 func (c candidate) key() string {
@@ -34,8 +53,10 @@ func (c candidate) key() string {
 // than sent). Due is a pure function of st and now.
 func Due(st *State, now time.Time) []*Message {
 	var out []*Message
+	send := newSendTimes(st.Group, st.WorkingDays)
+	recorded := st.recordedKeys()
 	for _, c := range candidates(st) {
-		if c.dueAt.After(now) || st.Message(c.key()) != nil {
+		if c.dueAt.After(now) || recorded[c.key()] || c.dueFrom(now, send).After(now) {
 			continue
 		}
 		m := &Message{GroupID: st.Group.ID, MemberID: c.member.ID, Kind: c.kind,
@@ -60,17 +81,35 @@ func Due(st *State, now time.Time) []*Message {
 // walks a whole cycle with it.
 func Next(st *State, now time.Time) time.Time {
 	var next time.Time
+	send := newSendTimes(st.Group, st.WorkingDays)
+	recorded := st.recordedKeys()
 	for _, c := range candidates(st) {
-		if c.dueAt.After(now) && (next.IsZero() || c.dueAt.Before(next)) && st.Message(c.key()) == nil {
-			next = c.dueAt
+		if recorded[c.key()] {
+			continue
+		}
+		if due := c.dueFrom(now, send); due.After(now) && (next.IsZero() || due.Before(next)) {
+			next = due
 		}
 	}
 	return next
 }
 
-// candidates lists every message the group's state calls for, sent or not.
+// recordedKeys is the set of the keys of st's recorded messages.
+func (st *State) recordedKeys() map[string]bool {
+	keys := make(map[string]bool, len(st.Messages))
+	for _, m := range st.Messages {
+		keys[m.Key] = true
+	}
+	return keys
+}
+
+// candidates lists every message the group's state calls for, sent or not,
+// each due at its nominal moment moved into working days and daytime hours
+// (sendtime.go), with a member's first day kept for the welcome and the
+// invitations (spreadFirstDay).
 func candidates(st *State) []candidate {
-	t := timeline{st: st, loc: st.Group.Location(), off: st.Group.Offsets.WithDefaults()}
+	t := timeline{st: st, loc: st.Group.Location(), off: st.Group.Offsets.WithDefaults(),
+		send: newSendTimes(st.Group, st.WorkingDays), locs: map[int64]*time.Location{}}
 	t.welcome()
 	t.invitations()
 	for i, s := range st.Sessions {
@@ -87,21 +126,118 @@ func candidates(st *State) []candidate {
 		t.session(s, prev)
 	}
 	t.endOfCycle()
+	t.spreadFirstDay()
 	return t.out
 }
 
 type timeline struct {
-	st  *State
-	loc *time.Location
-	off Offsets
-	out []candidate
+	st   *State
+	loc  *time.Location
+	off  Offsets
+	send sendTimes
+	locs map[int64]*time.Location // recipients' zones, by member ID
+	out  []candidate
 }
 
-func (t *timeline) add(kind Kind, s *Session, m *Member, seq int, due, notAfter time.Time) {
-	if m == nil || (!essential[kind] && m.Paused) {
+// add wants a message nominally due at due, and not before lo (an earlier
+// step; zero for none), useful until notAfter (zero for ever). It goes out
+// at the working-day, daytime moment sendTimes.fit chooses in the
+// recipient's zone, inside [lo, notAfter).
+func (t *timeline) add(kind Kind, s *Session, m *Member, seq int, due, lo, notAfter time.Time) {
+	if m == nil {
 		return
 	}
-	t.out = append(t.out, candidate{kind: kind, session: s, member: m, seq: seq, dueAt: due, notAfter: notAfter})
+	if lo.After(due) {
+		due = lo
+	}
+	t.push(kind, s, m, seq, t.send.fit(due, lo, notAfter, t.locOf(m)), notAfter, false)
+}
+
+// addAt wants a message due at exactly due: what a change calls for (the
+// welcome and the invitations when a group file is applied, an update or a
+// CANCEL when a session moves) goes out when the change is made: someone
+// chose that moment, and calendars must be right at once.
+func (t *timeline) addAt(kind Kind, s *Session, m *Member, seq int, due, notAfter time.Time) {
+	if m != nil {
+		t.push(kind, s, m, seq, due, notAfter, true)
+	}
+}
+
+func (t *timeline) push(kind Kind, s *Session, m *Member, seq int, due, notAfter time.Time, fixed bool) {
+	if !essential[kind] && m.Paused {
+		return
+	}
+	t.out = append(t.out, candidate{kind: kind, session: s, member: m, seq: seq, dueAt: due, notAfter: notAfter,
+		loc: t.locOf(m), fixed: fixed})
+}
+
+// locOf is the zone whose daytime hours a member's messages keep to.
+func (t *timeline) locOf(m *Member) *time.Location {
+	if m.Timezone == "" {
+		return t.loc
+	}
+	loc, ok := t.locs[m.ID]
+	if !ok {
+		loc = m.Location(t.st.Group)
+		t.locs[m.ID] = loc
+	}
+	return loc
+}
+
+// spreadFirstDay keeps a member's first day, the day their welcome goes
+// out, for the essential kinds: the welcome and the calendar invitations
+// it announces belong together. Any other message that would
+// reach them before the next working day (the group started late, or they
+// joined mid-cycle) waits: the first until the working day after the
+// welcome, the next one the working day after that, and so on in the order
+// they were due, at the welcome's local time. A message whose window would
+// close first keeps its time.
+func (t *timeline) spreadFirstDay() {
+	for _, m := range t.st.Peers() {
+		anchor := t.welcomeAt(m)
+		if anchor.IsZero() {
+			continue
+		}
+		loc := t.locOf(m)
+		first := t.send.workingDaysAfter(anchor, 1, loc)
+		if first.IsZero() {
+			continue
+		}
+		var early []int
+		for i, c := range t.out {
+			if c.member == m && !essential[c.kind] && c.dueAt.Before(first) && (c.notAfter.IsZero() || c.notAfter.After(anchor)) {
+				early = append(early, i)
+			}
+		}
+		slices.SortStableFunc(early, func(a, b int) int { return t.out[a].dueAt.Compare(t.out[b].dueAt) })
+		for n, i := range early {
+			c := &t.out[i]
+			slot := t.send.workingDaysAfter(anchor, n+1, loc)
+			if !slot.IsZero() && slot.After(c.dueAt) && (c.notAfter.IsZero() || slot.Before(c.notAfter)) {
+				c.dueAt = slot
+			}
+		}
+	}
+}
+
+// welcomeAt is when a member's welcome went out, or is due if it has not
+// yet; zero when it will not go out (a bounced address).
+func (t *timeline) welcomeAt(m *Member) time.Time {
+	if msg := t.st.Message(MessageKey(KindWelcome, 0, m.ID, 0)); msg != nil {
+		if msg.Status == MessageSkipped || msg.Status == MessageFailed {
+			return time.Time{}
+		}
+		if !msg.SentAt.IsZero() {
+			return msg.SentAt
+		}
+		return msg.DueAt
+	}
+	for _, c := range t.out {
+		if c.kind == KindWelcome && c.member == m {
+			return c.dueAt
+		}
+	}
+	return time.Time{}
 }
 
 // sent returns the recorded message for a key if it was sent.
@@ -127,19 +263,23 @@ func (t *timeline) cycleEnd() time.Time {
 	return sch[len(sch)-1].End()
 }
 
-// welcome: #1 at cycle start, and the single charter reminder.
+// welcome: #1 when the group is created (or the member added), and the
+// single charter reminder, at least two days after it.
 func (t *timeline) welcome() {
 	end := t.cycleEnd()
 	for _, m := range t.st.Peers() {
-		t.add(KindWelcome, nil, m, 0, t.st.Group.CreatedAt, end)
+		t.addAt(KindWelcome, nil, m, 0, t.st.Group.CreatedAt, end)
 		if w := t.sent(KindWelcome, nil, m); w != nil && w.AnsweredAt.IsZero() {
 			first := t.scheduled()
 			if len(first) > 0 {
-				t.add(KindCharterReminder, nil, m, 0, t.off.CharterReminder.At(w.SentAt, t.loc), first[0].Start)
+				t.add(KindCharterReminder, nil, m, 0, t.off.CharterReminder.At(w.SentAt, t.loc), w.SentAt.Add(reminderGap), first[0].Start)
 			}
 		}
 	}
 }
+
+// reminderGap is the least time between an ask and its single reminder.
+const reminderGap = 48 * time.Hour
 
 // invitations: #2, one REQUEST per participant and session at the session's
 // current SEQUENCE, and a CANCEL to whoever was invited to a session that is
@@ -150,7 +290,7 @@ func (t *timeline) invitations() {
 			invited := t.invitedAny(s, m)
 			switch {
 			case !s.Cancelled() && m.Active:
-				t.add(KindInvitation, s, m, s.Sequence, t.st.Group.CreatedAt, s.Start)
+				t.addAt(KindInvitation, s, m, s.Sequence, t.st.Group.CreatedAt, s.Start)
 			case invited && !t.cancelledBefore(s, m):
 				// A cancelled session already carries a raised SEQUENCE; a
 				// member removed from a session that goes on gets a CANCEL
@@ -159,7 +299,7 @@ func (t *timeline) invitations() {
 				if !s.Cancelled() {
 					seq++
 				}
-				t.add(KindCancellation, s, m, seq, t.st.Group.CreatedAt, s.Start)
+				t.addAt(KindCancellation, s, m, seq, t.st.Group.CreatedAt, s.Start)
 			}
 		}
 	}
@@ -191,7 +331,9 @@ func (t *timeline) cancelledBefore(s *Session, m *Member) bool {
 	return lastCancel > lastReq
 }
 
-// session: #4 to #14 around one session.
+// session: #4 to #14 around one session. Each step is due at its offset
+// from the session start; the windows that end at a later step (the
+// digest) end when that step actually goes out.
 func (t *timeline) session(s, prev *Session) {
 	st := t.st
 	d := func(days Days) time.Time { return days.At(s.Start, t.loc) }
@@ -201,58 +343,68 @@ func (t *timeline) session(s, prev *Session) {
 		client = nil
 	}
 	animator := st.Animator()
+	digestAt := d(t.off.Digest)
+	if animator != nil {
+		digestAt = t.send.fit(digestAt, time.Time{}, s.Start, t.locOf(animator))
+	}
+	var none time.Time
 
 	if st.Group.Mode == ModeOpen {
 		for _, m := range st.Peers() {
 			if !t.hadTurn(m, s) {
-				t.add(KindCallForTopics, s, m, 0, d(t.off.CallForTopics), d(t.off.Followup))
+				t.add(KindCallForTopics, s, m, 0, d(t.off.CallForTopics), none, digestAt)
 			}
 		}
 		// The proposals go to the animator, who chooses by reply while
 		// the client can still prepare (openmode.go).
 		if client == nil {
-			t.add(KindNoticeTopics, s, animator, 0, d(t.off.CallForTopics+topicChoiceDelay), d(t.off.Digest))
+			t.add(KindNoticeTopics, s, animator, 0, d(t.off.CallForTopics+topicChoiceDelay), none, digestAt)
 		}
 	}
 	if client != nil {
-		due := d(t.off.Prepare)
-		if prev != nil && prev.End().After(due) {
-			due = prev.End().Add(time.Hour)
+		var lo time.Time
+		if prev != nil {
+			lo = prev.End().Add(time.Hour)
 		}
-		t.add(KindPrepare, s, client, 0, due, d(t.off.Digest))
+		t.add(KindPrepare, s, client, 0, d(t.off.Prepare), lo, digestAt)
 		if p := t.sent(KindPrepare, s, client); p != nil && p.AnsweredAt.IsZero() {
-			due := d(t.off.PrepareReminder)
-			if earliest := p.SentAt.Add(48 * time.Hour); earliest.After(due) {
-				due = earliest
-			}
-			t.add(KindPrepareReminder, s, client, 0, due, d(t.off.Followup))
+			t.add(KindPrepareReminder, s, client, 0, d(t.off.PrepareReminder), p.SentAt.Add(reminderGap), digestAt)
 		}
 	}
 	if prev != nil && prev.ClientID != 0 {
-		t.add(KindFollowup, s, st.Member(prev.ClientID), 0, d(t.off.Followup), s.Start)
+		pc := st.Member(prev.ClientID)
+		t.add(KindFollowup, s, pc, 0, d(t.off.Followup), prev.End().Add(reminderGap), s.Start)
+		if pc != nil {
+			if f := t.sent(KindFollowup, s, pc); f != nil && f.AnsweredAt.IsZero() {
+				t.add(KindFollowupReminder, s, pc, 0, d(t.off.FollowupReminder), f.SentAt.Add(reminderGap), s.Start)
+			}
+		}
 	}
-	t.add(KindDigest, s, animator, 0, d(t.off.Digest), s.Start)
+	t.add(KindDigest, s, animator, 0, d(t.off.Digest), none, s.Start)
 	for _, m := range st.Participants() {
 		if r := st.RSVP(s.ID, m.ID); r != nil && r.PartStat == RSVPDeclined {
 			continue
 		}
-		t.add(KindSessionReminder, s, m, 0, d(t.off.SessionReminder), s.Start)
+		t.add(KindSessionReminder, s, m, 0, d(t.off.SessionReminder), none, s.Start)
 	}
+	// Plans and learnings are asked about an hour after the session (the
+	// next morning when that is late in the evening) and are useful for a
+	// week; the summary waits at least a day for them.
 	after := end.Add(time.Hour)
-	week := Days(7).At(s.Start, t.loc)
+	week := Days(answersUsefulBy).At(s.Start, t.loc)
 	for _, m := range st.Peers() {
 		if client != nil && m.ID == client.ID {
-			t.add(KindClientPlan, s, m, 0, after, week)
+			t.add(KindClientPlan, s, m, 0, after, after, week)
 			if p := t.sent(KindClientPlan, s, m); p != nil && p.AnsweredAt.IsZero() {
-				t.add(KindPlanReminder, s, m, 0, d(t.off.PlanReminder), week)
+				t.add(KindPlanReminder, s, m, 0, d(t.off.PlanReminder), p.SentAt.Add(reminderGap), week)
 			}
 			continue
 		}
-		t.add(KindLearnings, s, m, 0, after, week)
+		t.add(KindLearnings, s, m, 0, after, after, week)
 	}
-	t.add(KindSummary, s, animator, 0, d(t.off.Summary), week)
+	t.add(KindSummary, s, animator, 0, d(t.off.Summary), end.Add(24*time.Hour), week)
 	if st.Group.Offsets.NudgeEnabled && client != nil {
-		t.add(KindNudge, s, client, 0, d(t.off.Nudge), d(t.off.Nudge+7))
+		t.add(KindNudge, s, client, 0, d(t.off.Nudge), end, d(t.off.Nudge+7))
 	}
 }
 
@@ -270,8 +422,8 @@ func (t *timeline) endOfCycle() {
 	review := t.off.Review.At(last.Start, t.loc)
 	purge := PurgeAt(t.st.Group, last)
 	for _, m := range t.st.Peers() {
-		t.add(KindReview, nil, m, 0, review, review.AddDate(0, 1, 0))
-		t.add(KindRetentionWarning, nil, m, 0, purge.AddDate(0, 0, -15), purge)
+		t.add(KindReview, nil, m, 0, review, last.End(), review.AddDate(0, 1, 0))
+		t.add(KindRetentionWarning, nil, m, 0, purge.AddDate(0, 0, -15), last.End(), purge)
 	}
 }
 

@@ -109,7 +109,7 @@ func testCycle(t *testing.T, kind string) {
 	s5 := e.state(t, c.a).SessionNumber(5)
 	d5 := c.until("digest", claire, s5.ID)
 	paris, _ := time.LoadLocation("Europe/Paris")
-	require.Equal(t, "2027-05-16 18:00", d5.SentAt.In(paris).Format("2006-01-02 15:04"), "D−2 of the new date")
+	require.Equal(t, "2027-05-14 18:00", d5.SentAt.In(paris).Format("2006-01-02 15:04"), "D−2 of the new date, a Sunday: the Friday before")
 
 	// Downtime: nothing runs from D−4 of session 6 until the day after it.
 	s6 := e.state(t, c.a).SessionNumber(6)

@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/codev-org/codev/groupfile"
+	"github.com/codev-org/codev/holidays"
 	"github.com/codev-org/codev/templates"
 	"github.com/codev-org/codev/workflow"
 )
@@ -59,7 +60,8 @@ func (m *Main) offline(ctx context.Context) (*workflow.Service, *database, error
 		db.Close()
 		return nil, nil, err
 	}
-	svc := workflow.NewService(workflow.ServiceConfig{Mailbox: mb, BaseURL: cfg.BaseURL, Logger: log, Clock: m.clock()},
+	svc := workflow.NewService(workflow.ServiceConfig{Mailbox: mb, BaseURL: cfg.BaseURL, Logger: log, Clock: m.clock(),
+		WorkingDays: holidays.New()},
 		db, nil, tpl, signer, generator{domain: mb.Domain})
 	return svc, db, nil
 }

@@ -66,10 +66,11 @@ func testHostileMail(t *testing.T, kind string) {
 	e := newE2E(t, kind)
 	imap := imaptest.NewServer(t)
 	e.env["CODEV_IMAP_URL"] = imap.URL()
-	e.clock.Set(time.Date(2026, 12, 22, 17, 30, 0, 0, time.UTC)) // Alice's questionnaire is due
+	e.clock.Set(time.Date(2026, 12, 21, 17, 30, 0, 0, time.UTC))
 	e.run("migrate")
 	e.writeGroup(e2eDates)
 	e.run("group", "apply", "-f", e.file)
+	e.clock.Set(time.Date(2026, 12, 22, 17, 30, 0, 0, time.UTC)) // the next day, Alice's questionnaire is due
 	a := e.startApp(t)
 	sent := e.smtp.WaitFor(49, 60*time.Second)
 	r := &hostileRun{t: t, e: e, a: a, imap: imap, cases: cases, files: files, uid: map[string]uint32{}, members: map[int64]string{}}

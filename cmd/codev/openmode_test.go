@@ -35,8 +35,10 @@ func testOpenMode(t *testing.T, kind string) {
 	e := newE2E(t, kind)
 	imap := imaptest.NewServer(t)
 	e.env["CODEV_IMAP_URL"] = imap.URL()
-	// Tuesday 29 December 2026, 18:30 in Paris: D−14 of session 1.
-	e.clock.Set(time.Date(2026, 12, 29, 17, 30, 0, 0, time.UTC))
+	// Applied on Monday 28 December 2026; the next day at 18:30 in Paris is
+	// D−14 of session 1 (the calls for topics wait for the day after the
+	// welcome).
+	e.clock.Set(time.Date(2026, 12, 28, 17, 30, 0, 0, time.UTC))
 	e.run("migrate")
 	e.writeGroup(e2eDates)
 	group, err := os.ReadFile(e.file)
@@ -44,6 +46,7 @@ func testOpenMode(t *testing.T, kind string) {
 	open := strings.Replace(string(group), "visio:", "rotation: open\nvisio:", 1)
 	require.NoError(t, os.WriteFile(e.file, []byte(open), 0o600))
 	e.run("group", "apply", "-f", e.file)
+	e.clock.Set(time.Date(2026, 12, 29, 17, 30, 0, 0, time.UTC))
 	a := e.startApp(t)
 
 	// 6 welcomes, 6 × 7 invitations and a call for topics to each member;
@@ -74,9 +77,11 @@ func testOpenMode(t *testing.T, kind string) {
 		"1. Sujet envoyé depuis une autre adresse\n2. oui\n")))
 	openWaitInbound(t, e, a, 3)
 
-	// D−10: the animator gets the two proposals, numbered, with the
-	// authors' consent; the subject names no title.
-	e.clock.Set(time.Date(2027, 1, 2, 17, 30, 0, 0, time.UTC))
+	// D−10, Saturday 2 January, moves to the working day before New Year's
+	// Day: Thursday 31 December at 18:00. The animator gets the two
+	// proposals, numbered, with the authors' consent; the subject names no
+	// title.
+	e.clock.Set(time.Date(2026, 12, 31, 17, 0, 0, 0, time.UTC))
 	_, err = a.svc.Reconcile(ctx)
 	require.NoError(t, err)
 	var list openMail
@@ -98,7 +103,7 @@ func testOpenMode(t *testing.T, kind string) {
 
 	// A reply that names nobody is held; « 2 », top-posted above the
 	// quoted list, makes Chloé the client.
-	quoted := "\n\nLe sam. 2 janv. 2027 à 18:30, Codev Managers Lyon <codev@example.org> a écrit :\n> " +
+	quoted := "\n\nLe jeu. 31 déc. 2026 à 18:00, Codev Managers Lyon <codev@example.org> a écrit :\n> " +
 		strings.ReplaceAll(strings.TrimSpace(list.text), "\n", "\n> ") + "\n"
 	imap.Deliver(t, "INBOX", []byte(mailFrom("claire@example.org", list.replyTo, "Re: "+list.subject, list.msgID, "Zoé"+quoted)))
 	openWaitInbound(t, e, a, 4)

@@ -10,13 +10,14 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/codev-org/codev/holidays"
 	"github.com/codev-org/codev/mail/postman"
 	"github.com/codev-org/codev/templates"
 	"github.com/codev-org/codev/workflow"
 )
 
 func (m *Main) preview(_ context.Context, args []string) error {
-	fs := m.flags("preview", "preview -f group.yaml --out DIR [--now \"2026-12-01 09:00\"]\n\nRenders every message of the group's cycle, in order, as it would go out if\nnobody replied: one .eml per message and one .ics per calendar object in DIR,\nand DIR/index.txt with the date each would be sent. Needs no database and\nno network. The time defaults to four weeks before the first session.")
+	fs := m.flags("preview", "preview -f group.yaml --out DIR [--now \"2026-12-01 09:00\"]\n\nRenders every message of the group's cycle, in order, as it would go out if\nnobody replied: one .eml per message and one .ics per calendar object in DIR,\nand DIR/index.txt with when each would be sent, in UTC and in the group's\ntime zone. Needs no database and\nno network. The time defaults to four weeks before the first session.")
 	file := fs.String("f", "", "group file (YAML)")
 	out := fs.String("out", "", "output folder (created)")
 	nowFlag := fs.String("now", "", "when the group is applied, in the group's zone (\"2006-01-02 15:04\")")
@@ -43,9 +44,12 @@ func (m *Main) preview(_ context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	loc, err := time.LoadLocation(spec.Timezone) // validated by readGroupFile
+	if err != nil {
+		return fmt.Errorf("timezone: %w", err)
+	}
 	now := spec.Sessions[0].AddDate(0, 0, -28)
 	if *nowFlag != "" {
-		loc, _ := time.LoadLocation(spec.Timezone)
 		t, err := time.ParseInLocation("2006-01-02 15:04", *nowFlag, loc)
 		if err != nil {
 			return fmt.Errorf("--now: %q is not a time such as \"2026-12-01 09:00\"", *nowFlag)
@@ -56,7 +60,8 @@ func (m *Main) preview(_ context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	svc := workflow.NewService(workflow.ServiceConfig{Mailbox: mb, BaseURL: cmp.Or(cfg.BaseURL, "https://codev.example.org")},
+	svc := workflow.NewService(workflow.ServiceConfig{Mailbox: mb, BaseURL: cmp.Or(cfg.BaseURL, "https://codev.example.org"),
+		WorkingDays: holidays.New()},
 		nil, nil, tpl, workflow.NewSigner([]byte("preview: not a real secret")), &previewGenerator{domain: mb.Domain})
 	items, err := svc.Preview(spec, now)
 	if err != nil {
@@ -71,12 +76,13 @@ func (m *Main) preview(_ context.Context, args []string) error {
 	}
 	defer index.Close()
 	tw := tabwriter.NewWriter(index, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "#\tSENT AT (UTC)\tKIND\tTO\tFILE")
+	fmt.Fprintf(tw, "#\tSENT AT (UTC)\tSENT AT (%s)\tKIND\tTO\tFILE\n", spec.Timezone)
 	written := 0
 	for i, it := range items {
 		name := fmt.Sprintf("%03d_%s_%s_%s", i+1, it.At.Format("2006-01-02"), it.Message.Kind, safeName(it.Member.Email))
+		when := it.At.UTC().Format("2006-01-02 15:04") + "\t" + it.At.In(loc).Format("Mon 2006-01-02 15:04")
 		if it.Email == nil {
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t(skipped: %s)\n", i+1, it.At.Format("2006-01-02 15:04"), it.Message.Kind, it.Member.Email, it.Message.Reason)
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t(skipped: %s)\n", i+1, when, it.Message.Kind, it.Member.Email, it.Message.Reason)
 			continue
 		}
 		raw, ics, err := postman.Render(it.Email)
@@ -92,7 +98,7 @@ func (m *Main) preview(_ context.Context, args []string) error {
 			}
 		}
 		written++
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s.eml\n", i+1, it.At.Format("2006-01-02 15:04"), it.Message.Kind, it.Member.Email, name)
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s.eml\n", i+1, when, it.Message.Kind, it.Member.Email, name)
 	}
 	if err := tw.Flush(); err != nil {
 		return err

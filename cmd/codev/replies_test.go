@@ -36,11 +36,14 @@ func testReplies(t *testing.T, kind string) {
 	e := newE2E(t, kind)
 	imap := imaptest.NewServer(t)
 	e.env["CODEV_IMAP_URL"] = imap.URL()
-	// 22 Dec 2026, 18:30 in Paris: the first client's questionnaire (D−21) is due.
-	e.clock.Set(time.Date(2026, 12, 22, 17, 30, 0, 0, time.UTC))
+	// Applied on 21 Dec 2026; on the 22nd at 18:30 in Paris the first
+	// client's questionnaire (D−21) is due (not on day one: that is the
+	// welcome's and the invitations').
+	e.clock.Set(time.Date(2026, 12, 21, 17, 30, 0, 0, time.UTC))
 	e.run("migrate")
 	e.writeGroup(e2eDates)
 	e.run("group", "apply", "-f", e.file)
+	e.clock.Set(time.Date(2026, 12, 22, 17, 30, 0, 0, time.UTC))
 
 	a := e.startApp(t)
 	sent := e.smtp.WaitFor(6+42+1, 60*time.Second)

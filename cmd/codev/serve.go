@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/codev-org/codev/holidays"
 	"github.com/codev-org/codev/mail"
 	"github.com/codev-org/codev/mail/imapwatch"
 	"github.com/codev-org/codev/mail/mailroom"
@@ -102,7 +103,7 @@ func (m *Main) start(ctx context.Context, cfg *Config, log *slog.Logger) (*app, 
 	a.metrics = web.NewMetrics()
 	a.svc = workflow.NewService(workflow.ServiceConfig{
 		Mailbox: mb, BaseURL: cfg.BaseURL, Logger: log, Clock: m.clock(), Parser: mailroom.Parse,
-		Metrics: a.metrics, Admins: cfg.Admins,
+		Metrics: a.metrics, Admins: cfg.Admins, WorkingDays: holidays.New(),
 	}, db, postman.New(a.sender), tpl, signer, generator{domain: mb.Domain})
 	rc := jobs.Config(a.svc, cfg.ReconcileInterval)
 	rc.Middleware = append(rc.Middleware, &jobMetrics{metrics: a.metrics})

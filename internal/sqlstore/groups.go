@@ -10,7 +10,7 @@ import (
 	"github.com/codev-org/codev/workflow"
 )
 
-const groupColumns = `id, name, language, timezone, visio, mode, max_members, offsets, feed_token, created_at`
+const groupColumns = `id, name, language, timezone, country, visio, mode, max_members, offsets, feed_token, created_at`
 
 // scanGroup reads a row of groupColumns.
 func scanGroup(row scanner) (*workflow.Group, error) {
@@ -18,7 +18,7 @@ func scanGroup(row scanner) (*workflow.Group, error) {
 		g       workflow.Group
 		offsets string
 	)
-	err := row.Scan(&g.ID, &g.Name, &g.Language, &g.Timezone, &g.Visio, &g.Mode, &g.MaxMembers,
+	err := row.Scan(&g.ID, &g.Name, &g.Language, &g.Timezone, &g.Country, &g.Visio, &g.Mode, &g.MaxMembers,
 		&offsets, &g.FeedToken, timeDest{&g.CreatedAt})
 	if err != nil {
 		return nil, err
@@ -78,12 +78,12 @@ func (tx *Tx) CreateGroup(ctx context.Context, g *workflow.Group) error {
 	}
 	created = normalTime(created)
 	err = tx.ex.QueryRow(ctx, `
-		INSERT INTO groups (name, language, timezone, visio, mode, max_members, offsets, feed_token, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+		INSERT INTO groups (name, language, timezone, visio, mode, max_members, offsets, feed_token, created_at, country)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 		ON CONFLICT (name) DO NOTHING
 		RETURNING id`,
 		g.Name, g.Language, g.Timezone, g.Visio, g.Mode, g.MaxMembers, string(offsets), g.FeedToken,
-		tx.dialect.time(created),
+		tx.dialect.time(created), g.Country,
 	).Scan(&g.ID)
 	if err != nil {
 		if errors.Is(err, workflow.ErrNotFound) {
@@ -105,10 +105,10 @@ func (tx *Tx) UpdateGroup(ctx context.Context, g *workflow.Group) error {
 	err = mustAffect(tx.dialect.guard(ctx, tx.ex, func() (int64, error) {
 		return tx.ex.Exec(ctx, `
 			UPDATE groups SET name = $2, language = $3, timezone = $4, visio = $5, mode = $6,
-				max_members = $7, offsets = $8, feed_token = $9, created_at = $10
+				max_members = $7, offsets = $8, feed_token = $9, created_at = $10, country = $11
 			WHERE id = $1`,
 			g.ID, g.Name, g.Language, g.Timezone, g.Visio, g.Mode, g.MaxMembers, string(offsets),
-			g.FeedToken, tx.dialect.time(g.CreatedAt))
+			g.FeedToken, tx.dialect.time(g.CreatedAt), g.Country)
 	}))
 	if isUniqueViolation(err) {
 		return workflow.Errorf(workflow.ECONFLICT, "group name %q or feed token is used by another group", g.Name)

@@ -9,7 +9,7 @@ import (
 	"github.com/codev-org/codev/workflow"
 )
 
-const memberColumns = `id, group_id, role, name, email, position, unavailable, active, paused, bounced, feed_token`
+const memberColumns = `id, group_id, role, name, email, position, unavailable, active, paused, bounced, feed_token, timezone`
 
 // memberOrder puts the animator first, then members by position.
 const memberOrder = ` ORDER BY CASE WHEN role = 'animator' THEN 0 ELSE 1 END, position, id`
@@ -21,7 +21,7 @@ func scanMember(row scanner) (*workflow.Member, error) {
 		unavailable string
 	)
 	err := row.Scan(&m.ID, &m.GroupID, &m.Role, &m.Name, &m.Email, &m.Position, &unavailable,
-		&m.Active, &m.Paused, &m.Bounced, &m.FeedToken)
+		&m.Active, &m.Paused, &m.Bounced, &m.FeedToken, &m.Timezone)
 	if err != nil {
 		return nil, err
 	}
@@ -90,11 +90,11 @@ func (tx *Tx) CreateMember(ctx context.Context, m *workflow.Member) error {
 		return err
 	}
 	err = tx.ex.QueryRow(ctx, `
-		INSERT INTO members (group_id, role, name, email, position, unavailable, active, paused, bounced, feed_token)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+		INSERT INTO members (group_id, role, name, email, position, unavailable, active, paused, bounced, feed_token, timezone)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
 		ON CONFLICT (group_id, email) DO NOTHING
 		RETURNING id`,
-		m.GroupID, m.Role, m.Name, m.Email, m.Position, unavailable, m.Active, m.Paused, m.Bounced, m.FeedToken,
+		m.GroupID, m.Role, m.Name, m.Email, m.Position, unavailable, m.Active, m.Paused, m.Bounced, m.FeedToken, m.Timezone,
 	).Scan(&m.ID)
 	if errors.Is(err, workflow.ErrNotFound) {
 		return workflow.Errorf(workflow.ECONFLICT, "%s is already a participant of group %d", m.Email, m.GroupID)
@@ -115,9 +115,9 @@ func (tx *Tx) UpdateMember(ctx context.Context, m *workflow.Member) error {
 	err = mustAffect(tx.dialect.guard(ctx, tx.ex, func() (int64, error) {
 		return tx.ex.Exec(ctx, `
 			UPDATE members SET group_id = $2, role = $3, name = $4, email = $5, position = $6,
-				unavailable = $7, active = $8, paused = $9, bounced = $10, feed_token = $11
+				unavailable = $7, active = $8, paused = $9, bounced = $10, feed_token = $11, timezone = $12
 			WHERE id = $1`,
-			m.ID, m.GroupID, m.Role, m.Name, m.Email, m.Position, unavailable, m.Active, m.Paused, m.Bounced, m.FeedToken)
+			m.ID, m.GroupID, m.Role, m.Name, m.Email, m.Position, unavailable, m.Active, m.Paused, m.Bounced, m.FeedToken, m.Timezone)
 	}))
 	if isUniqueViolation(err) {
 		return workflow.Errorf(workflow.ECONFLICT, "%s or its feed token is used by another participant of group %d", m.Email, m.GroupID)

@@ -96,6 +96,7 @@ func testGroups(t *testing.T, setup func(t *testing.T) *testBundle) {
 			g.Name = "alpha2"
 			g.Language = workflow.LangEN
 			g.Timezone = "America/Montreal"
+			g.Country = "CA-QC"
 			g.Visio = "https://other.example/"
 			g.Mode = workflow.ModeOpen
 			g.MaxMembers = 8

@@ -99,6 +99,7 @@ func testMembers(t *testing.T, setup func(t *testing.T) *testBundle) {
 			m.Email = "ada@example.com"
 			m.Position = 4
 			m.Unavailable = []int{1}
+			m.Timezone = "Europe/Zurich"
 			m.Active, m.Paused, m.Bounced = false, true, true
 			m.FeedToken = "new-token"
 			require.NoError(t, tx.UpdateMember(ctx, m))
