@@ -20,6 +20,16 @@ type Data struct {
 	// Recipient is the person the email is addressed to (greeting only).
 	Recipient Person
 
+	// RecipientIsClient is set when the recipient is the client of
+	// Session: the invitation and the session reminder then address them
+	// as the client rather than list them as one.
+	RecipientIsClient bool
+
+	// RecipientIsAnimator is set when the recipient animates the group:
+	// the invitation and the session reminder then do not tell them that
+	// the animator will hear of their answer.
+	RecipientIsAnimator bool
+
 	// Session is the session the email is about: the upcoming one for
 	// invitations, preparation, follow-up, digest and reminders; the one
 	// just held for client plans, learnings, summaries and nudges.
@@ -82,12 +92,17 @@ type Group struct {
 	// purged (DOMAIN.md §3 rule 6), stated in the welcome's privacy notice. Zero
 	// means the notice does not give a number.
 	RetentionMonths int
+	// OpenRotation is set in open mode (DOMAIN.md §1.6), where the client
+	// of a session is chosen among the topics proposed: only then do
+	// emails and agendas speak of choosing the topic.
+	OpenRotation bool
 }
 
 // Person is a recipient or a member, as named in an email.
 type Person struct {
-	// Name is used as given in greetings ("Bonjour Chloé Nguyen,"). Empty
-	// gives a greeting without a name.
+	// Name is the full name, first name first. Greetings use its first
+	// name (FirstName: « Bonjour Chloé, »); empty gives a greeting without
+	// a name.
 	Name string
 	// Email is the person's address. Templates do not show it: the mail
 	// package addresses the message with it.
@@ -111,9 +126,15 @@ type Session struct {
 	// client is not chosen yet (open mode).
 	Client string
 	// Rescheduled selects the "new time" variant of the invitation, and
-	// PreviousWhen is the time it replaces.
+	// PreviousWhen is the time it replaces (FormatDateTime), so that the
+	// email says both the old and the new date; it is empty when the old
+	// time is not known.
 	Rescheduled  bool
 	PreviousWhen string
+	// Updated selects the "updated invitation" variant: the session keeps
+	// its time but its invitation changed (video link, length, a session
+	// restored after a cancellation).
+	Updated bool
 	// Cancelled marks a cancelled session in session lists.
 	Cancelled bool
 }
@@ -250,10 +271,12 @@ const (
 )
 
 // Notice is the subject of an AnimatorNotice. Member and Address name the
-// person concerned (either may be empty when unknown); Reason is a short
-// technical reason (never message content); SwapWith is the proposed
-// replacement client for NoticeClientDecline; Topics are the proposals of
-// NoticeTopics.
+// person concerned (either may be empty when unknown); SwapWith is the
+// proposed replacement client for NoticeClientDecline; Topics are the
+// proposals of NoticeTopics. Reason is, for a decline, the comment the
+// member wrote with it, shown as written; for the other types, the
+// technical reason recorded by codev (never message content), in
+// English, which the email puts in the group's language with ReasonText.
 type Notice struct {
 	Type     string
 	Member   string
@@ -275,12 +298,13 @@ type Topic struct {
 	Shared bool
 }
 
-// HistoryItem is one session in a member's own history: Session is a
-// label such as "Séance 2 – mardi 9 février 2027", Role is "client" or
-// "consultant" (put in words by the templates), and Items are the
-// member's answers in that session.
+// HistoryItem is one session in a member's own history: the session's
+// Number and Date (FormatDate), Role "client" or "consultant" (put in
+// words by the templates), and Items, the member's answers in that
+// session.
 type HistoryItem struct {
-	Session string
-	Role    string
-	Items   []Answer
+	Number int
+	Date   string
+	Role   string
+	Items  []Answer
 }

@@ -2,6 +2,7 @@ package templates
 
 import (
 	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -31,10 +32,7 @@ func sessionStart(n int) time.Time {
 }
 
 func fixtureSession(lang string, n int) Session {
-	duration := "2 h"
-	if lang == "en" {
-		duration = "2 hours"
-	}
+	duration := FormatDuration(lang, 2*time.Hour)
 	return Session{
 		Number: n, Count: 6,
 		When:     FormatDateTime(lang, sessionStart(n), paris),
@@ -48,13 +46,18 @@ func fixtureSession(lang string, n int) Session {
 type fixtureText struct {
 	preparation, previousPlan, followup, plan []string
 	contract                                  string
-	regulation, learnings, unanswered, held   []string
+	regulation, learnings, held               []string
 	history                                   [][]string
-	holdReason, bounceReason, declineReason   string
-	oversizeReason                            string
-	averageRating                             string
+	declineReason                             string
 	topics                                    []string
 }
+
+// Reasons are recorded by codev in English whatever the group's language
+// (workflow's hold reasons); the notice puts them in the group's words.
+const (
+	fixtureHoldReason     = "sender is not the member the request went to (member 6)"
+	fixtureOversizeReason = "message of 14680064 bytes is above the size limit: only its header was read"
+)
 
 var fixtureTexts = map[string]fixtureText{
 	"fr": {
@@ -85,18 +88,14 @@ var fixtureTexts = map[string]fixtureText{
 		},
 		regulation: []string{"Clarification : deux conseils glissés trop tôt, rappeler la règle en début d'étape.", "Consultation bien rythmée ; garder la synthèse à quinze minutes."},
 		learnings:  []string{"Reformuler avant de proposer une piste.", "Mes expériences sont utiles quand je les raconte sans conclure à la place de la personne qui expose."},
-		unanswered: []string{"David Moreau — questionnaire « Vos apprentissages », envoyé le 12 janv."},
-		held:       []string{"farid.benali@example.net — expéditeur différent de l'adresse inscrite"},
+
+		held: []string{"farid.benali@example.net — expéditeur différent de l'adresse inscrite"},
 		history: [][]string{
-			{"Séance 1 – mardi 12 janvier 2027", "consultant", "Reformuler avant de proposer une piste."},
-			{"Séance 3 – mardi 9 mars 2027", "client", "Clarifier mes priorités avec ma direction avant l'été."},
+			{"1", "consultant", "Reformuler avant de proposer une piste."},
+			{"3", "client", "Clarifier mes priorités avec ma direction avant l'été."},
 		},
-		holdReason:     "réponse non comprise",
-		bounceReason:   "boîte aux lettres inexistante (5.1.1)",
-		declineReason:  "Déplacement chez un fournisseur ce jour-là.",
-		averageRating:  "4,4",
-		oversizeReason: "message de 14 Mo, limite de 10 Mo",
-		topics:         []string{"Un collaborateur qui conteste toutes mes décisions en réunion", "Préparer un premier entretien de recadrage"},
+		declineReason: "Déplacement chez un fournisseur ce jour-là.",
+		topics:        []string{"Un collaborateur qui conteste toutes mes décisions en réunion", "Préparer un premier entretien de recadrage"},
 	},
 	"en": {
 		preparation: []string{
@@ -126,18 +125,14 @@ var fixtureTexts = map[string]fixtureText{
 		},
 		regulation: []string{"Clarification: two pieces of advice slipped in too early, recall the rule at the start of the step.", "Consultation well paced; keep the synthesis to fifteen minutes."},
 		learnings:  []string{"Rephrase before suggesting an idea.", "My experiences help when I tell them without drawing the conclusion for the client."},
-		unanswered: []string{"David Moreau — \"Your learnings\" questionnaire, sent on 12 Jan."},
-		held:       []string{"farid.benali@example.net — sender differs from the registered address"},
+
+		held: []string{"farid.benali@example.net — sender differs from the registered address"},
 		history: [][]string{
-			{"Session 1 – Tuesday 12 January 2027", "consultant", "Rephrase before suggesting an idea."},
-			{"Session 3 – Tuesday 9 March 2027", "client", "Clarify my priorities with management before the summer."},
+			{"1", "consultant", "Rephrase before suggesting an idea."},
+			{"3", "client", "Clarify my priorities with management before the summer."},
 		},
-		holdReason:     "answer not understood",
-		bounceReason:   "mailbox does not exist (5.1.1)",
-		declineReason:  "Visiting a supplier that day.",
-		averageRating:  "4.4",
-		oversizeReason: "14 MB message, limit 10 MB",
-		topics:         []string{"A colleague who disputes all my decisions in meetings", "Preparing a first corrective conversation"},
+		declineReason: "Visiting a supplier that day.",
+		topics:        []string{"A colleague who disputes all my decisions in meetings", "Preparing a first corrective conversation"},
 	},
 }
 
@@ -196,6 +191,7 @@ func fixture(kind Kind, lang, variant string) Data {
 	case RotationPlan:
 		d.Deadline = FormatDate(lang, time.Date(2026, time.December, 11, 12, 0, 0, 0, paris), paris)
 	case CallForTopics:
+		d.Group.OpenRotation = true
 		d.Deadline = FormatDate(lang, sessionStart(2).AddDate(0, 0, -7), paris)
 	case Followup, FollowupReminder:
 		d.Recipient = members[0]
@@ -213,13 +209,14 @@ func fixture(kind Kind, lang, variant string) Data {
 			Client: "Bruno Lefèvre", Preparation: answers(Prepare, lang, ft.preparation), Contract: ft.contract,
 			PreviousClient: "Alice Dupont", PreviousPlan: answers(ClientPlan, lang, ft.previousPlan),
 			Followup: answers(Followup, lang, ft.followup),
-			RSVPs:    rsvps, Regulation: ft.regulation, Agenda: Agenda(lang, sessionStart(2), paris),
-			Rotation: rotation, Unanswered: ft.unanswered, Held: ft.held,
+			RSVPs:    rsvps, Regulation: ft.regulation, Agenda: Agenda(lang, sessionStart(2), paris, AgendaOptions{Followup: true}),
+			Rotation: rotation, Held: ft.held,
+			Unanswered: []string{PendingLine(lang, "David Moreau", Learnings, FormatDate(lang, sessionStart(1), paris))},
 		}
 	case Summary:
 		d.Recipient = animator
 		d.Summary = &SummaryData{
-			Responses: 5, AverageRating: ft.averageRating, Ratings: []int{5, 4, 5, 4, 4},
+			Responses: 5, AverageRating: FormatDecimal(lang, 4.4, 1), Ratings: []int{5, 4, 5, 4, 4},
 			Learnings: ft.learnings, Regulation: ft.regulation, Plan: answers(ClientPlan, lang, ft.plan[:1]),
 		}
 	case Review:
@@ -228,7 +225,8 @@ func fixture(kind Kind, lang, variant string) Data {
 			if h[1] == "client" {
 				kind = ClientPlan
 			}
-			d.History = append(d.History, HistoryItem{Session: h[0], Role: h[1], Items: answers(kind, lang, h[2:])})
+			n, _ := strconv.Atoi(h[0])
+			d.History = append(d.History, HistoryItem{Number: n, Date: FormatDate(lang, sessionStart(n), paris), Role: h[1], Items: answers(kind, lang, h[2:])})
 		}
 	case RetentionWarning:
 		d.PurgeDate = FormatDate(lang, sessionStart(6).AddDate(0, 6, 0), paris)
@@ -239,17 +237,25 @@ func fixture(kind Kind, lang, variant string) Data {
 			d.Session = Session{}
 		}
 		if variant == NoticeTopics {
+			d.Group.OpenRotation = true
 			d.Session.Client = "" // open mode: the animator is about to choose
 		}
 	case SignIn:
 		d.Recipient = animator
-	case Invitation:
-		if variant == "rescheduled" {
+	case Invitation, SessionReminder:
+		switch variant {
+		case "rescheduled":
 			moved := sessionStart(2).AddDate(0, 0, 2).Add(-30 * time.Minute)
 			d.Session.Rescheduled = true
 			d.Session.PreviousWhen = d.Session.When
 			d.Session.When = FormatDateTime(lang, moved, paris)
 			d.Session.Date = FormatDate(lang, moved, paris)
+		case "updated":
+			d.Session.Updated = true
+		case "client":
+			d.Recipient, d.RecipientIsClient = members[1], true // Bruno Lefèvre, client of session 2
+		case "animator":
+			d.Recipient, d.RecipientIsAnimator = animator, true
 		}
 	}
 	return d
@@ -260,11 +266,11 @@ func fixtureNotice(variant string, ft fixtureText) *Notice {
 	case NoticeDecline:
 		return &Notice{Type: NoticeDecline, Member: "David Moreau", Address: "member4@example.com", Reason: ft.declineReason}
 	case NoticeBounce:
-		return &Notice{Type: NoticeBounce, Member: "Émilie Garnier", Address: "member5@example.com", Reason: ft.bounceReason}
+		return &Notice{Type: NoticeBounce, Member: "Émilie Garnier", Address: "member5@example.com"}
 	case NoticeHeld:
-		return &Notice{Type: NoticeHeld, Member: "Farid Benali", Address: "farid.benali@example.net", Reason: ft.holdReason}
+		return &Notice{Type: NoticeHeld, Member: "Farid Benali", Address: "farid.benali@example.net", Reason: fixtureHoldReason}
 	case NoticeOversize:
-		return &Notice{Type: NoticeOversize, Address: "member6@example.com", Reason: ft.oversizeReason}
+		return &Notice{Type: NoticeOversize, Address: "member6@example.com", Reason: fixtureOversizeReason}
 	case NoticeTopics:
 		// Numbers follow the order of arrival; a proposal from a member who
 		// left the group leaves a gap.
@@ -278,6 +284,7 @@ func fixtureNotice(variant string, ft fixtureText) *Notice {
 
 // variants lists the golden cases of each kind beyond its main one.
 var variants = map[Kind][]string{
-	Invitation:     {"rescheduled"},
-	AnimatorNotice: {NoticeDecline, NoticeBounce, NoticeHeld, NoticeOversize, NoticeTopics},
+	Invitation:      {"rescheduled", "updated", "client", "animator"},
+	SessionReminder: {"client", "animator"},
+	AnimatorNotice:  {NoticeDecline, NoticeBounce, NoticeHeld, NoticeOversize, NoticeTopics},
 }

@@ -2,6 +2,7 @@ package templates
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -57,13 +58,54 @@ func FormatDate(lang string, t time.Time, loc *time.Location) string {
 }
 
 // FormatTime writes the clock time of t in loc: « 18 h 00 » in French (the
-// typographic norm, and the form DOMAIN.md §4 asks for), "18:00" in English.
+// typographic norm, and the form DOMAIN.md §4 asks for), with no-break
+// spaces so that it is never split over two lines; "18:00" in English.
 func FormatTime(lang string, t time.Time, loc *time.Location) string {
 	t = inZone(t, loc)
 	if isEnglish(lang) {
 		return t.Format("15:04")
 	}
-	return fmt.Sprintf("%d h %02d", t.Hour(), t.Minute())
+	return fmt.Sprintf("%d"+NBSP+"h"+NBSP+"%02d", t.Hour(), t.Minute())
+}
+
+// FormatDuration writes a session's length: « 2 h », « 1 h 30 » (no-break
+// spaces), "2 hours", "1 hour 30 minutes". Seconds are dropped.
+func FormatDuration(lang string, d time.Duration) string {
+	h, m := int(d.Hours()), int(d.Minutes())%60
+	if isEnglish(lang) {
+		var parts []string
+		if h > 0 || m == 0 {
+			parts = append(parts, plural(h, "hour"))
+		}
+		if m > 0 {
+			parts = append(parts, plural(m, "minute"))
+		}
+		return strings.Join(parts, " ")
+	}
+	switch {
+	case h == 0:
+		return fmt.Sprintf("%d"+NBSP+"min", m)
+	case m == 0:
+		return fmt.Sprintf("%d"+NBSP+"h", h)
+	}
+	return fmt.Sprintf("%d"+NBSP+"h"+NBSP+"%02d", h, m)
+}
+
+func plural(n int, unit string) string {
+	if n == 1 {
+		return "1 " + unit
+	}
+	return fmt.Sprintf("%d %ss", n, unit)
+}
+
+// FormatDecimal writes v with digits decimals, with the decimal comma in
+// French (« 4,3 ») and the point in English ("4.3").
+func FormatDecimal(lang string, v float64, digits int) string {
+	s := strconv.FormatFloat(v, 'f', digits, 64)
+	if isEnglish(lang) {
+		return s
+	}
+	return strings.Replace(s, ".", ",", 1)
 }
 
 // FormatDateTime writes a session's date and time in full with its zone,
@@ -140,18 +182,19 @@ type AgendaItem struct {
 	// Minutes is the step's planned length.
 	Minutes int
 	// Start is the step's start instant; Time and End are the start and
-	// end clock times formatted with FormatTime ("18 h 00" or "18:00").
-	Start     time.Time
-	Time, End string
+	// end clock times formatted with FormatTime ("18 h 00" or "18:00"),
+	// and Length is Minutes in words (FormatDuration).
+	Start             time.Time
+	Time, End, Length string
 }
 
-// defaultAgenda is the 120-minute video session of DOMAIN.md §1.3. The
-// warm-up label leaves out « météo », which no codev source uses.
+// defaultAgenda is the 120-minute video session of DOMAIN.md §1.3; the
+// label of step 0 depends on the session (see step0Label).
 var defaultAgenda = []struct {
 	minutes int
 	fr, en  string
 }{
-	{15, "Accueil, retour sur les expérimentations, choix du sujet s'il y a lieu", "Welcome, report on experiments, choice of topic if needed"},
+	{15, "", ""},
 	{10, "Exposé de la problématique", "Presentation of the problem"},
 	{20, "Clarification", "Clarification"},
 	{10, "Contrat de consultation", "Consultation contract"},
@@ -160,10 +203,49 @@ var defaultAgenda = []struct {
 	{20, "Apprentissages, régulation, évaluation", "Learnings, process review, evaluation"},
 }
 
+// AgendaOptions says what step 0 of a session holds (DOMAIN.md §1.3).
+type AgendaOptions struct {
+	// OpenRotation: the topic may still be chosen at the start of the
+	// session (open mode); in planned mode the client is known and the
+	// agenda says nothing about choosing a topic.
+	OpenRotation bool
+	// Followup: a previous client reports on their experiments; the first
+	// session of a cycle has none and starts with introductions.
+	Followup bool
+}
+
+// step0Labels name the opening step, by [OpenRotation][Followup], in
+// French and English. They leave out « météo », which no codev source uses.
+var step0Labels = [2][2][2]string{
+	{
+		{"Accueil et tour de table", "Welcome and round of introductions"},
+		{"Accueil et retour sur les expérimentations", "Welcome and report on experiments"},
+	},
+	{
+		{"Accueil, tour de table, choix du sujet s'il y a lieu", "Welcome, round of introductions, choice of topic if needed"},
+		{"Accueil, retour sur les expérimentations, choix du sujet s'il y a lieu", "Welcome, report on experiments, choice of topic if needed"},
+	},
+}
+
+func step0Label(lang string, o AgendaOptions) string {
+	l := step0Labels[b2i(o.OpenRotation)][b2i(o.Followup)]
+	if isEnglish(lang) {
+		return l[1]
+	}
+	return l[0]
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 // Agenda returns the default two-hour agenda (DOMAIN.md §1.3: steps 0 to
 // 6 lasting 15, 10, 20, 10, 30, 15 and 20 minutes) for a session starting
 // at start, with clock times in loc.
-func Agenda(lang string, start time.Time, loc *time.Location) []AgendaItem {
+func Agenda(lang string, start time.Time, loc *time.Location, o AgendaOptions) []AgendaItem {
 	items := make([]AgendaItem, 0, len(defaultAgenda))
 	at := inZone(start, loc)
 	for step, a := range defaultAgenda {
@@ -172,9 +254,13 @@ func Agenda(lang string, start time.Time, loc *time.Location) []AgendaItem {
 		if isEnglish(lang) {
 			label = a.en
 		}
+		if step == 0 {
+			label = step0Label(lang, o)
+		}
 		items = append(items, AgendaItem{
 			Step: step, Label: label, Minutes: a.minutes, Start: at,
 			Time: FormatTime(lang, at, nil), End: FormatTime(lang, end, nil),
+			Length: FormatDuration(lang, time.Duration(a.minutes)*time.Minute),
 		})
 		at = end
 	}

@@ -48,6 +48,9 @@ func TestFormatDateTime(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
+			// The cases are written with ordinary spaces for legibility;
+			// French times are written « 18 h 00 » with no-break spaces.
+			tc.want = strings.ReplaceAll(tc.want, " h ", NBSP+"h"+NBSP)
 			if got := FormatDateTime(tc.lang, tc.t, tc.loc); got != tc.want {
 				t.Errorf("FormatDateTime = %q, want %q", got, tc.want)
 			}
@@ -64,7 +67,7 @@ func TestAgenda(t *testing.T) {
 	for _, lang := range Languages() {
 		// Session 4 is after the change to summer time: clock times must
 		// still start at 18:00.
-		items := Agenda(lang, sessionStart(4).UTC(), paris)
+		items := Agenda(lang, sessionStart(4).UTC(), paris, AgendaOptions{Followup: true})
 		if len(items) != 7 {
 			t.Fatalf("%s: %d steps, want 7", lang, len(items))
 		}
@@ -86,7 +89,7 @@ func TestAgenda(t *testing.T) {
 			t.Errorf("%s: agenda lasts %d minutes, want 120", lang, total)
 		}
 		first, last := items[0].Time, items[6].End
-		want := map[string][2]string{"fr": {"18 h 00", "20 h 00"}, "en": {"18:00", "20:00"}}[lang]
+		want := map[string][2]string{"fr": {"18\u00a0h\u00a000", "20\u00a0h\u00a000"}, "en": {"18:00", "20:00"}}[lang]
 		if first != want[0] || last != want[1] {
 			t.Errorf("%s: agenda runs %s–%s, want %s–%s", lang, first, last, want[0], want[1])
 		}

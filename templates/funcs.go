@@ -23,6 +23,8 @@ var commonFuncs = map[string]any{
 	"ints":              joinInts,
 	"charterAcceptance": CharterAcceptance,
 	"swapConfirmation":  SwapConfirmation,
+	"firstName":         FirstName,
+	"reason":            ReasonText,
 }
 
 var (

@@ -42,5 +42,16 @@ func KindLabel(kind Kind, lang string) string {
 	case isEnglish(lang):
 		return l[1]
 	}
-	return l[0]
+	return frenchSpacing(l[0])
+}
+
+// PendingLine is one line of the digest's list of requests awaiting an
+// answer: who, what was asked (KindLabel) and when it was sent (sent, from
+// FormatDate): « Alice Dupont — questionnaire de préparation (envoi du
+// mardi 22 décembre 2026) ».
+func PendingLine(lang, name string, kind Kind, sent string) string {
+	if isEnglish(lang) {
+		return name + " — " + KindLabel(kind, lang) + " (sent on " + sent + ")"
+	}
+	return name + " — " + KindLabel(kind, lang) + " (envoi du " + sent + ")"
 }

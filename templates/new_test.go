@@ -61,7 +61,7 @@ func TestNewFailsOnBrokenTemplate(t *testing.T) {
 			m["en/sign_in.tmpl"].Data = []byte(strings.Replace(string(m["en/sign_in.tmpl"].Data), ".Links.SignIn", ".Links.Signin", 1))
 		}, "en/sign_in"},
 		{"MisspeltFieldInRange", func(m fstest.MapFS) {
-			m["fr/digest.tmpl"].Data = []byte(strings.Replace(string(m["fr/digest.tmpl"].Data), "{{.Minutes}}", "{{.Minute}}", 1))
+			m["fr/digest.tmpl"].Data = []byte(strings.Replace(string(m["fr/digest.tmpl"].Data), "{{.Length}}", "{{.Lenght}}", 1))
 		}, "fr/digest"},
 		{"UnknownFunction", func(m fstest.MapFS) {
 			m["fr/nudge.tmpl"].Data = append(m["fr/nudge.tmpl"].Data, []byte(`{{define "x"}}{{shout .}}{{end}}`)...)

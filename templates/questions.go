@@ -145,7 +145,9 @@ var reminded = map[Kind]Kind{
 // Questions returns the numbered questions a kind asks in lang ("fr" or
 // "en"), or nil when the kind asks nothing or the language is unknown.
 // The reply parser uses the same list to read answers, so the wording
-// lives here only. Each call returns a fresh slice.
+// lives here only. French questions come with French spacing (no-break
+// spaces before « ? » and « : », see NBSP); the reply parser reads them
+// as ordinary spaces. Each call returns a fresh slice.
 func Questions(kind Kind, lang string) []Question {
 	if k, ok := reminded[kind]; ok {
 		kind = k
@@ -165,6 +167,9 @@ func Questions(kind Kind, lang string) []Question {
 	}
 	qs := make([]Question, len(texts))
 	for i, text := range texts {
+		if lang == "fr" {
+			text = frenchSpacing(text)
+		}
 		qs[i] = Question{Number: i + 1, Text: text, Rating: i+1 == set.rating}
 	}
 	return qs

@@ -2,6 +2,7 @@ package templates
 
 import (
 	"errors"
+	"fmt"
 	"html"
 	"reflect"
 	"regexp"
@@ -10,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 	"unicode"
 )
 
@@ -90,6 +92,12 @@ func TestSubjects(t *testing.T) {
 		}
 	}
 	for reminder, ask := range reminded {
+		if reminder == CharterReminder {
+			// The charter reminder has a subject of its own: a second
+			// « Bienvenue » days later reads as a duplicate. It is
+			// threaded under the welcome by In-Reply-To.
+			continue
+		}
 		for _, lang := range Languages() {
 			got, want := subjects[lang+"/"+string(reminder)], subjects[lang+"/"+string(ask)]
 			if got != want {
@@ -101,7 +109,7 @@ func TestSubjects(t *testing.T) {
 	seen := map[string]string{}
 	for key, subject := range subjects {
 		kind := Kind(key[strings.Index(key, "/")+1:])
-		if _, ok := reminded[kind]; ok {
+		if _, ok := reminded[kind]; ok && kind != CharterReminder {
 			continue
 		}
 		if other, ok := seen[subject]; ok {
@@ -139,7 +147,10 @@ func TestQuestionLines(t *testing.T) {
 			"en": {`"1. …"`, "under each question", "reply to this email"},
 		}[c.lang]
 		for _, m := range markers {
-			if !strings.Contains(r.Text, m) || !strings.Contains(stripHTML(r.HTML), m) {
+			if c.lang == "fr" {
+				m = frenchSpacing(m)
+			}
+			if !strings.Contains(r.Text, m) || !strings.Contains(stripHTML(r.HTML), collapse(m)) {
 				t.Errorf("%s/%s: a questionnaire must explain how to answer (%q missing)", c.lang, c.name(), m)
 			}
 		}
@@ -187,7 +198,7 @@ func TestQuestions(t *testing.T) {
 		ClientPlan: "Quelles actions allez-vous expérimenter, d'ici quand, comment saurez-vous que ça avance, de quel soutien avez-vous besoin ?",
 	}
 	for kind, want := range domain {
-		if got := Questions(kind, "fr")[0].Text; got != want {
+		if got := Questions(kind, "fr")[0].Text; got != frenchSpacing(want) {
 			t.Errorf("%s: first question %q, want %q", kind, got, want)
 		}
 	}
@@ -206,7 +217,7 @@ func TestFooter(t *testing.T) {
 		text := r.Text
 		footer := text[strings.LastIndex(text, "\n-- \n"):]
 		if !strings.Contains(footer, labels[c.lang]+": "+d.Links.Preferences) &&
-			!strings.Contains(footer, labels[c.lang]+" : "+d.Links.Preferences) {
+			!strings.Contains(footer, labels[c.lang]+NBSP+": "+d.Links.Preferences) {
 			t.Errorf("%s/%s: text footer lacks the preferences link:\n%s", c.lang, c.name(), footer)
 		}
 		if !strings.Contains(footer, d.Group.Name) {
@@ -375,7 +386,7 @@ func TestTextAndHTMLSameContent(t *testing.T) {
 			}
 		}
 		for _, q := range d.Questions {
-			if !strings.Contains(visible, q.Text) {
+			if !strings.Contains(visible, collapse(q.Text)) {
 				t.Errorf("%s/%s: question %d missing from the HTML", c.lang, c.name(), q.Number)
 			}
 		}
@@ -509,7 +520,7 @@ func TestDigestOmitsEmptySections(t *testing.T) {
 	s := newSet(t)
 	for _, lang := range Languages() {
 		d := fixture(AnimatorDigest, lang, "")
-		d.Digest = &Digest{Agenda: Agenda(lang, sessionStart(2), paris)}
+		d.Digest = &Digest{Agenda: Agenda(lang, sessionStart(2), paris, AgendaOptions{})}
 		r, err := s.Render(AnimatorDigest, d)
 		if err != nil {
 			t.Fatal(err)
@@ -545,4 +556,100 @@ func TestRenderConcurrently(t *testing.T) {
 		}
 	}
 	wg.Wait()
+}
+
+var (
+	// spaceBeforePunct is an ordinary space where French typography wants
+	// a no-break one (NBSP), and gluedPunct French punctuation with no
+	// space at all.
+	spaceBeforePunct = regexp.MustCompile(`\x20[:;?!]|«\x20|\x20»`)
+	gluedPunct       = regexp.MustCompile(`[\p{L}\p{N})][:;?!]|«[^\x{a0}]|[^\x{a0}]»`)
+	// Times and durations are written « 18 h 00 », « 2 h », with NBSP.
+	breakableTime = regexp.MustCompile(`\d[\x20\x{202f}]h\b|\bh[\x20\x{202f}]\d{2}\b|\d[\x20\x{202f}]min\b`)
+	frenchTime    = regexp.MustCompile(`\d{1,2}\x{a0}h\x{a0}\d{2}`)
+	// pointDecimal is a number written with a decimal point.
+	pointDecimal = regexp.MustCompile(`\d\.\d`)
+	// otherInclusive catches inclusive forms other than the middle dot
+	// with a plural in one piece (client·e, participant·es): a second dot
+	// (participant·e·s), parentheses, slashes, points, hyphens, capitals,
+	// and middle-dot look-alikes.
+	otherInclusive = regexp.MustCompile(`\p{L}(?:·\p{L}+·|\((?:e|es|ne|rice)\)|/(?:e|es|rice)\b|\.(?:e|es|rice)\b|-(?:e|es)-|[•⋅∙](?:e|rice))|\p{Ll}(?:E|Es|RICE)\b`)
+)
+
+// frenchText returns what a reader sees of an email, subject, text part
+// and HTML part, with what people wrote (answers, titles, comments) and
+// links left out: people's own typography is theirs. No-break spaces are
+// kept, unlike stripHTML.
+func frenchText(r Rendered, d Data) []string {
+	visible := headRe.ReplaceAllString(r.HTML, " ")
+	visible = html.UnescapeString(tagRe.ReplaceAllString(visible, " "))
+	parts := []string{r.Subject, r.Text, visible}
+	for i, p := range parts {
+		for _, text := range freeText(d) {
+			p = strings.ReplaceAll(p, text, "X")
+		}
+		p = urlRe.ReplaceAllString(p, "URL")
+		parts[i] = emailRe.ReplaceAllString(p, "EMAIL")
+	}
+	return parts
+}
+
+// TestFrenchTypography checks French typography on every French email,
+// and that English ones do not borrow it: NBSP before « : ; ? ! », inside
+// « », in « 18 h 00 » and « 2 h »; one kind of no-break space; decimal
+// commas; « retour », never « feedback »; one inclusive form, the middle
+// dot (client·e, participant·es).
+func TestFrenchTypography(t *testing.T) {
+	t.Parallel()
+	s := newSet(t)
+	for _, c := range goldenCases() {
+		d := fixture(c.kind, c.lang, c.variant)
+		r := render(t, s, c)
+		for i, part := range frenchText(r, d) {
+			where := fmt.Sprintf("%s/%s %s", c.lang, c.name(), [...]string{"subject", "text", "HTML"}[i])
+			if c.lang != "fr" {
+				if m := regexp.MustCompile(`[\x{a0}\x{202f}][:;?!]|[«»]`).FindString(part); m != "" {
+					t.Errorf("%s: French spacing %q in English", where, m)
+				}
+				continue
+			}
+			for _, re := range []*regexp.Regexp{spaceBeforePunct, gluedPunct, breakableTime, pointDecimal, otherInclusive} {
+				for _, loc := range re.FindAllStringIndex(part, 3) {
+					t.Errorf("%s: %q breaks French typography (%s)", where, context(part, loc), re)
+				}
+			}
+			if strings.ContainsRune(part, '\u202f') {
+				t.Errorf("%s: U+202F: the no-break space convention is U+00A0", where)
+			}
+			if strings.Contains(strings.ToLower(part), "feedback") {
+				t.Errorf("%s: « feedback »: French emails say « retour »", where)
+			}
+			if i > 0 && d.Session.When != "" && strings.Contains(part, d.Session.When) && !frenchTime.MatchString(part) {
+				t.Errorf("%s: the session time is not written « 18 h 00 » with no-break spaces", where)
+			}
+		}
+	}
+	// The rules bite: the same checks flag what they are meant to.
+	for _, bad := range []string{"Date : demain", "« Bonjour »", "Quoi?", "à 18 h 00", "2 h", "4.4 sur 5", "participant·e·s", "client(e)", "animateur/rice"} {
+		flagged := false
+		for _, re := range []*regexp.Regexp{spaceBeforePunct, gluedPunct, breakableTime, pointDecimal, otherInclusive} {
+			flagged = flagged || re.MatchString(bad)
+		}
+		if !flagged {
+			t.Errorf("the typography rules do not flag %q", bad)
+		}
+	}
+	for _, good := range []string{frenchSpacing("Date : demain, « Bonjour » ; quoi ?"), FormatTime("fr", sessionStart(1), paris),
+		FormatDuration("fr", 2*time.Hour), FormatDecimal("fr", 4.4, 1) + " sur 5", "participant·es et client·e"} {
+		for _, re := range []*regexp.Regexp{spaceBeforePunct, gluedPunct, breakableTime, pointDecimal, otherInclusive} {
+			if re.MatchString(good) {
+				t.Errorf("the typography rule %s flags the correct %q", re, good)
+			}
+		}
+	}
+}
+
+// context is the text around loc, for error messages.
+func context(s string, loc []int) string {
+	return s[max(0, loc[0]-20):min(len(s), loc[1]+20)]
 }

@@ -219,16 +219,26 @@ func (s *Set) parseLang(fsys fs.FS, lang string) error {
 
 // parseKind builds the text and HTML trees of one kind: the language's
 // common blocks plus the kind's own file, which must define "subject",
-// "text" and "html".
+// "text" and "html". French files get French spacing (frenchSpacing) as
+// they are read.
 func parseKind(fsys fs.FS, lang string, kind Kind) (entry, error) {
-	files := []string{lang + "/" + commonFile, lang + "/" + string(kind) + ".tmpl"}
-	text, err := texttemplate.New(string(kind)).Funcs(textFuncs).ParseFS(fsys, files...)
-	if err != nil {
-		return entry{}, fmt.Errorf("templates: parsing %s/%s text: %w", lang, kind, err)
-	}
-	html, err := htmltemplate.New(string(kind)).Funcs(htmlFuncs).ParseFS(fsys, files...)
-	if err != nil {
-		return entry{}, fmt.Errorf("templates: parsing %s/%s html: %w", lang, kind, err)
+	text := texttemplate.New(string(kind)).Funcs(textFuncs)
+	html := htmltemplate.New(string(kind)).Funcs(htmlFuncs)
+	for _, name := range []string{lang + "/" + commonFile, lang + "/" + string(kind) + ".tmpl"} {
+		b, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return entry{}, fmt.Errorf("templates: reading %s: %w", name, err)
+		}
+		src := string(b)
+		if lang == "fr" {
+			src = frenchSpacing(src)
+		}
+		if _, err := text.New(name).Parse(src); err != nil {
+			return entry{}, fmt.Errorf("templates: parsing %s/%s text: %w", lang, kind, err)
+		}
+		if _, err := html.New(name).Parse(src); err != nil {
+			return entry{}, fmt.Errorf("templates: parsing %s/%s html: %w", lang, kind, err)
+		}
 	}
 	for _, name := range []string{"subject", "text", "text_page", "html_page"} {
 		if text.Lookup(name) == nil {
@@ -281,7 +291,7 @@ func (s *Set) Render(kind Kind, d Data) (Rendered, error) {
 	if err := e.text.ExecuteTemplate(&buf, "subject", v); err != nil {
 		return Rendered{}, fmt.Errorf("templates: rendering %s/%s subject: %w", d.Lang, kind, err)
 	}
-	v.Subject = strings.Join(strings.Fields(buf.String()), " ")
+	v.Subject = oneLine(buf.String())
 	if v.Subject == "" {
 		return Rendered{}, fmt.Errorf("templates: %s/%s: empty subject", d.Lang, kind)
 	}
@@ -351,4 +361,12 @@ func tidy(s string) string {
 		out = append(out, line)
 	}
 	return strings.TrimRight(strings.Join(out, "\n"), "\n") + "\n"
+}
+
+// oneLine joins a subject's words with single spaces. Only ASCII blanks
+// separate words: the no-break spaces of French typography stay.
+func oneLine(s string) string {
+	return strings.Join(strings.FieldsFunc(s, func(r rune) bool {
+		return r == ' ' || r == '\t' || r == '\n' || r == '\r'
+	}), " ")
 }

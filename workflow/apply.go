@@ -275,6 +275,10 @@ func (a *applier) applySessions() {
 		default:
 			continue
 		}
+		s.MovedFrom = time.Time{}
+		if !s.Start.Equal(start) && !s.Cancelled() {
+			s.MovedFrom = s.Start
+		}
 		s.Start, s.Duration, s.Status = start, dur, SessionScheduled
 		s.Sequence++
 	}

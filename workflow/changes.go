@@ -66,7 +66,7 @@ func (s *Service) RescheduleSession(ctx context.Context, groupID int64, number i
 		if err := checkOrder(st, ss, start); err != nil {
 			return err
 		}
-		ss.Start = start
+		ss.MovedFrom, ss.Start = ss.Start, start
 		ss.Sequence++
 		return tx.UpdateSession(ctx, ss)
 	})

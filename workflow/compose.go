@@ -106,8 +106,10 @@ func (s *Service) templateData(st *State, msg *Message, to *Member, sess *Sessio
 			Name: g.Name, VideoURL: g.Visio,
 			Members: len(st.Peers()), Sessions: len(st.Scheduled()),
 			RetentionMonths: g.Offsets.WithDefaults().RetentionMonths,
+			OpenRotation:    g.Mode == ModeOpen,
 		},
-		Recipient: templates.Person{Name: to.Name, Email: to.Email},
+		Recipient:           templates.Person{Name: to.Name, Email: to.Email},
+		RecipientIsAnimator: to.Role == RoleAnimator,
 		Links: templates.Links{
 			Feed:        s.FeedURL(to.FeedToken),
 			FeedWebcal:  "webcal://" + strings.TrimPrefix(strings.TrimPrefix(s.FeedURL(to.FeedToken), "https://"), "http://"),
@@ -124,7 +126,16 @@ func (s *Service) templateData(st *State, msg *Message, to *Member, sess *Sessio
 	}
 	if sess != nil {
 		d.Session = s.sessionView(st, sess)
-		d.Session.Rescheduled = msg.Kind == KindInvitation && msg.Sequence > 0
+		d.RecipientIsClient = sess.ClientID == to.ID && d.Session.Client != ""
+		if msg.Kind == KindInvitation && msg.Sequence > 0 {
+			// An update says what changed: the old and the new date when
+			// the session moved, else only that the invitation changed.
+			d.Session.Rescheduled = !sess.MovedFrom.IsZero()
+			d.Session.Updated = !d.Session.Rescheduled
+			if d.Session.Rescheduled {
+				d.Session.PreviousWhen = templates.FormatDateTime(lang, sess.MovedFrom, loc)
+			}
+		}
 		d.Deadline = templates.FormatDate(lang, Days(-7).At(sess.Start, loc), loc)
 		if prev := st.previous(sess); prev != nil {
 			d.Previous = s.sessionView(st, prev)
@@ -146,6 +157,10 @@ func (s *Service) templateData(st *State, msg *Message, to *Member, sess *Sessio
 	case KindReview:
 		d.History = s.history(st, to)
 	case KindNoticeBounce, KindNoticeDecline, KindNoticeHeld:
+		if msg.Kind == KindNoticeDecline && int64(msg.Sequence) == to.ID {
+			// The animator declined their own session: they know.
+			return nil, ErrNothingToSend
+		}
 		d.Notice = s.noticeData(st, msg, sess)
 	case KindNoticeTopics:
 		if d.Notice = s.topicsNotice(st, sess); d.Notice == nil {
@@ -166,30 +181,13 @@ func (s *Service) sessionView(st *State, ss *Session) templates.Session {
 		Count:     len(st.Sessions),
 		When:      templates.FormatDateTime(g.Language, ss.Start, g.Location()),
 		Date:      templates.FormatDate(g.Language, ss.Start, g.Location()),
-		Duration:  formatDuration(g.Language, ss.Duration),
+		Duration:  templates.FormatDuration(g.Language, ss.Duration),
 		Cancelled: ss.Cancelled(),
 	}
 	if c := st.Member(ss.ClientID); c != nil && c.Active {
 		v.Client = c.Name
 	}
 	return v
-}
-
-// formatDuration writes « 2 h », « 1 h 30 », "2 hours", "1 h 30 min".
-func formatDuration(lang string, d time.Duration) string {
-	h, m := int(d.Hours()), int(d.Minutes())%60
-	switch {
-	case lang == LangEN && m == 0 && h == 1:
-		return "1 hour"
-	case lang == LangEN && m == 0:
-		return fmt.Sprintf("%d hours", h)
-	case lang == LangEN:
-		return fmt.Sprintf("%d h %02d min", h, m)
-	case m == 0:
-		return fmt.Sprintf("%d h", h)
-	default:
-		return fmt.Sprintf("%d h %02d", h, m)
-	}
 }
 
 // answersTo returns the answers a member gave to one kind of request about a
@@ -218,7 +216,9 @@ func (s *Service) noticeData(st *State, msg *Message, sess *Session) *templates.
 	subject := st.Member(int64(msg.Sequence))
 	switch msg.Kind {
 	case KindNoticeBounce:
-		n.Type = "bounce"
+		// The reason of a bounce lists the failed addresses, which the
+		// notice already names.
+		n.Type, n.Reason = "bounce", ""
 		if subject != nil {
 			n.Member, n.Address = subject.Name, subject.Email
 		}

@@ -65,7 +65,7 @@ func TestCompose(t *testing.T) {
 		Event: Event{UID: "uid-xx", Start: openS2.UTC(), End: openS2.UTC().Add(2 * time.Hour),
 			Summary: "Codev Managers Lyon – séance 2", Location: "https://visio.example.org/lyon",
 			Description: "Groupe de codéveloppement Managers Lyon, séance 2, " +
-				templates.FormatDateTime(LangFR, openS2, openParis) + ". Lien visio : https://visio.example.org/lyon"},
+				templates.FormatDateTime(LangFR, openS2, openParis) + ". Lien visio"+templates.NBSP+": https://visio.example.org/lyon"},
 		Method:    MethodRequest,
 		Organizer: Person{Name: "Codev Managers Lyon", Email: "codev@codev.test"},
 		Attendees: []Person{{Name: "Bob Martin", Email: "bob@example.org"}},
@@ -178,23 +178,6 @@ func TestEventInEnglish(t *testing.T) {
 	require.Len(t, f.Events, 1, "sessions older than three months are left out")
 	require.Equal(t, "Cancelled: Codev Leads – session 2", f.Events[0].Summary)
 	require.True(t, f.Events[0].Cancelled)
-}
-
-func TestFormatDuration(t *testing.T) {
-	t.Parallel()
-	for _, tc := range []struct {
-		lang string
-		d    time.Duration
-		want string
-	}{
-		{LangFR, 2 * time.Hour, "2 h"},
-		{LangFR, 90 * time.Minute, "1 h 30"},
-		{LangEN, time.Hour, "1 hour"},
-		{LangEN, 2 * time.Hour, "2 hours"},
-		{LangEN, 150 * time.Minute, "2 h 30 min"},
-	} {
-		require.Equal(t, tc.want, formatDuration(tc.lang, tc.d))
-	}
 }
 
 func TestSaysYes(t *testing.T) {

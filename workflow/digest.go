@@ -1,7 +1,6 @@
 package workflow
 
 import (
-	"fmt"
 	"slices"
 	"strconv"
 
@@ -39,7 +38,11 @@ func (s *Service) digest(st *State, sess *Session) *templates.Digest {
 		return nil
 	}
 	g := st.Group
-	d := &templates.Digest{Agenda: templates.Agenda(g.Language, sess.Start, g.Location())}
+	prev := st.previous(sess)
+	d := &templates.Digest{Agenda: templates.Agenda(g.Language, sess.Start, g.Location(), templates.AgendaOptions{
+		OpenRotation: g.Mode == ModeOpen,
+		Followup:     prev != nil && st.Member(prev.ClientID) != nil,
+	})}
 	if c := st.Member(sess.ClientID); c != nil {
 		d.Client = c.Name
 		d.Preparation = s.answersTo(st, KindPrepare, sess.ID, c.ID)
@@ -49,7 +52,7 @@ func (s *Service) digest(st *State, sess *Session) *templates.Digest {
 			}
 		}
 	}
-	if prev := st.previous(sess); prev != nil {
+	if prev != nil {
 		if pc := st.Member(prev.ClientID); pc != nil {
 			d.PreviousClient = pc.Name
 			d.PreviousPlan = s.answersTo(st, KindClientPlan, prev.ID, pc.ID)
@@ -114,8 +117,7 @@ func (s *Service) unanswered(st *State, sess *Session) []string {
 		if who == nil || !who.Active || (m.Kind == KindNoticeTopics && !choicePending(st, m, sess)) {
 			continue
 		}
-		out = append(out, fmt.Sprintf("%s — %s, %s", who.Name,
-			templates.KindLabel(templates.Kind(m.Kind), g.Language),
+		out = append(out, templates.PendingLine(g.Language, who.Name, templates.Kind(m.Kind),
 			templates.FormatDate(g.Language, m.SentAt, g.Location())))
 	}
 	return out
@@ -156,7 +158,7 @@ func (s *Service) summary(st *State, sess *Session) *templates.SummaryData {
 		return nil
 	}
 	if n > 0 {
-		sm.AverageRating = strconv.FormatFloat(float64(total)/float64(n), 'f', 1, 64)
+		sm.AverageRating = templates.FormatDecimal(st.Group.Language, float64(total)/float64(n), 1)
 	}
 	return sm
 }
@@ -179,8 +181,8 @@ func (s *Service) history(st *State, m *Member) []templates.HistoryItem {
 			role = "client"
 		}
 		out = append(out, templates.HistoryItem{
-			Session: fmt.Sprintf("%d — %s", ss.Number, templates.FormatDate(g.Language, ss.Start, g.Location())),
-			Role:    role, Items: items,
+			Number: ss.Number, Date: templates.FormatDate(g.Language, ss.Start, g.Location()),
+			Role: role, Items: items,
 		})
 	}
 	return out

@@ -47,5 +47,5 @@ func EventDescription(g *Group, s *Session) string {
 	if g.Language == LangEN {
 		return fmt.Sprintf("Co-development group %s, session %d, %s. Video link: %s", g.Name, s.Number, when, g.Visio)
 	}
-	return fmt.Sprintf("Groupe de codéveloppement %s, séance %d, %s. Lien visio : %s", g.Name, s.Number, when, g.Visio)
+	return fmt.Sprintf("Groupe de codéveloppement %s, séance %d, %s. Lien visio"+templates.NBSP+": %s", g.Name, s.Number, when, g.Visio)
 }

@@ -120,6 +120,12 @@ type Session struct {
 	// Pinned is set when the animator or an operator chose the client (a
 	// swap, the choice in open mode): re-applying the group file keeps it.
 	Pinned bool
+	// MovedFrom is the start the session had before its last change of
+	// time, so that the updated invitation can say the old date and the
+	// new one. It is zero when the last raise of Sequence did not move the
+	// session (a new video link or length, a restore), and for sessions
+	// never moved.
+	MovedFrom time.Time
 }
 
 // End is when the session finishes.

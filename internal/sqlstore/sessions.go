@@ -8,7 +8,7 @@ import (
 	"github.com/codev-org/codev/workflow"
 )
 
-const sessionColumns = `id, group_id, number, starts_at, duration_seconds, client_id, status, sequence, uid, pinned`
+const sessionColumns = `id, group_id, number, starts_at, duration_seconds, client_id, status, sequence, uid, pinned, moved_from`
 
 // scanSession reads a row of sessionColumns.
 func scanSession(row scanner) (*workflow.Session, error) {
@@ -17,7 +17,7 @@ func scanSession(row scanner) (*workflow.Session, error) {
 		seconds int64
 	)
 	err := row.Scan(&s.ID, &s.GroupID, &s.Number, timeDest{&s.Start}, &seconds, idDest{&s.ClientID},
-		&s.Status, &s.Sequence, &s.UID, &s.Pinned)
+		&s.Status, &s.Sequence, &s.UID, &s.Pinned, timeDest{&s.MovedFrom})
 	if err != nil {
 		return nil, err
 	}
@@ -60,11 +60,11 @@ func (tx *Tx) SessionByUID(ctx context.Context, uid string) (*workflow.Session, 
 func (tx *Tx) CreateSession(ctx context.Context, s *workflow.Session) error {
 	_, err := tx.dialect.guard(ctx, tx.ex, func() (int64, error) {
 		return 1, tx.ex.QueryRow(ctx, `
-			INSERT INTO sessions (group_id, number, starts_at, duration_seconds, client_id, status, sequence, uid, pinned)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+			INSERT INTO sessions (group_id, number, starts_at, duration_seconds, client_id, status, sequence, uid, pinned, moved_from)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 			RETURNING id`,
 			s.GroupID, s.Number, tx.dialect.time(s.Start), durationSeconds(s), nullID(s.ClientID),
-			s.Status, s.Sequence, s.UID, s.Pinned,
+			s.Status, s.Sequence, s.UID, s.Pinned, tx.dialect.nullTime(s.MovedFrom),
 		).Scan(&s.ID)
 	})
 	if isUniqueViolation(err) {
@@ -81,10 +81,10 @@ func (tx *Tx) UpdateSession(ctx context.Context, s *workflow.Session) error {
 	err := mustAffect(tx.dialect.guard(ctx, tx.ex, func() (int64, error) {
 		return tx.ex.Exec(ctx, `
 			UPDATE sessions SET group_id = $2, number = $3, starts_at = $4, duration_seconds = $5,
-				client_id = $6, status = $7, sequence = $8, uid = $9, pinned = $10
+				client_id = $6, status = $7, sequence = $8, uid = $9, pinned = $10, moved_from = $11
 			WHERE id = $1`,
 			s.ID, s.GroupID, s.Number, tx.dialect.time(s.Start), durationSeconds(s), nullID(s.ClientID),
-			s.Status, s.Sequence, s.UID, s.Pinned)
+			s.Status, s.Sequence, s.UID, s.Pinned, tx.dialect.nullTime(s.MovedFrom))
 	}))
 	if isUniqueViolation(err) {
 		return workflow.Errorf(workflow.ECONFLICT, "a session with UID %q exists", s.UID)

@@ -85,11 +85,20 @@ func testSessions(t *testing.T, setup func(t *testing.T) *testBundle) {
 			s.Sequence = 7
 			s.Pinned = true
 			s.UID = "other@codev.test"
+			s.MovedFrom = day(10)
 			require.NoError(t, tx.UpdateSession(ctx, s))
 
 			got, err := tx.Session(ctx, s.ID)
 			require.NoError(t, err)
 			require.Equal(t, s, got)
+
+			// MovedFrom is cleared when the session's next change does
+			// not move it.
+			s.MovedFrom = time.Time{}
+			require.NoError(t, tx.UpdateSession(ctx, s))
+			got, err = tx.Session(ctx, s.ID)
+			require.NoError(t, err)
+			require.True(t, got.MovedFrom.IsZero())
 		})
 	})
 
