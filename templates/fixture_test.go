@@ -242,6 +242,13 @@ func fixture(kind Kind, lang, variant string) Data {
 		}
 	case SignIn:
 		d.Recipient = animator
+	case Welcome:
+		if variant == "open" {
+			d.Group.OpenRotation = true
+			for i := range d.Sessions {
+				d.Sessions[i].Client = "" // chosen before each session
+			}
+		}
 	case Invitation, SessionReminder:
 		switch variant {
 		case "rescheduled":
@@ -284,6 +291,7 @@ func fixtureNotice(variant string, ft fixtureText) *Notice {
 
 // variants lists the golden cases of each kind beyond its main one.
 var variants = map[Kind][]string{
+	Welcome:         {"open"},
 	Invitation:      {"rescheduled", "updated", "client", "animator"},
 	SessionReminder: {"client", "animator"},
 	AnimatorNotice:  {NoticeDecline, NoticeBounce, NoticeHeld, NoticeOversize, NoticeTopics},

@@ -65,7 +65,9 @@ func (s *Service) digest(st *State, sess *Session) *templates.Digest {
 		}
 	}
 	news := len(d.Preparation) + len(d.PreviousPlan) + len(d.Followup) + len(d.Regulation)
-	for _, m := range st.Participants() {
+	// The digest goes to the animator: it lists the members' answers, not
+	// their own.
+	for _, m := range st.Peers() {
 		status := RSVPNeedsAction
 		if r := st.RSVP(sess.ID, m.ID); r != nil {
 			status = r.PartStat

@@ -89,10 +89,10 @@ func TestDevPageInBrowser(t *testing.T) {
 	}
 	run(chromedp.Click(chromedp.CSS(digest)), chromedp.WaitVisible(chromedp.CSS("#open")))
 	body := text("#text")
-	require.Contains(t, body, "Client·e : Alice Dupont")
+	require.Contains(t, body, "Client·e\u00a0: Alice Dupont")
 	require.Contains(t, body, "Je n'arrive pas à déléguer à mon équipe.")
 	require.Contains(t, body, "J'aimerais que le groupe m'aide à lâcher prise.")
-	require.Contains(t, body, "Alice Dupont : sera présent·e")
+	require.Contains(t, body, "Alice Dupont\u00a0: sera présent·e")
 
 	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
 	require.NoError(t, err)

@@ -90,8 +90,8 @@ func testOpenMode(t *testing.T, kind string) {
 		return list.text != ""
 	}, 30*time.Second, 20*time.Millisecond, "the animator gets the list of proposals")
 	require.Equal(t, "[Codev Managers Lyon] Séance 1/6 – sujets proposés", list.subject)
-	require.Contains(t, list.text, "[1] Alice Dupont : « Déléguer sans tout reprendre derrière mon équipe » (titre à ne pas communiquer au groupe)")
-	require.Contains(t, list.text, "[2] Chloé Bernard : « Un conflit entre deux collègues de mon service » (titre communicable au groupe)")
+	require.Contains(t, list.text, "[1] Alice Dupont\u00a0: «\u00a0Déléguer sans tout reprendre derrière mon équipe\u00a0» (titre à ne pas communiquer au groupe)")
+	require.Contains(t, list.text, "[2] Chloé Bernard\u00a0: «\u00a0Un conflit entre deux collègues de mon service\u00a0» (titre communicable au groupe)")
 	require.Contains(t, list.text, "Répondez à ce message avec le numéro ou le nom de la personne choisie.")
 	require.NotContains(t, list.text, "autre adresse", "the held reply is not a proposal")
 	for _, m := range parseAll(t, e.smtp.Messages()) {

@@ -91,7 +91,7 @@ func TestAnimatorRescheduleInBrowser(t *testing.T) {
 	// The group page, then session 2's form: a new date a week later.
 	do(chromedp.Click(chromedp.CSS(`main a[href^="/groups/"]`)),
 		chromedp.WaitVisible(chromedp.CSS("#session-2")))
-	require.Contains(t, text("#session-2 h3"), "mardi 9 février 2027 à 18 h 00")
+	require.Contains(t, text("#session-2 h3"), "mardi 9 février 2027 à 18\u00a0h\u00a000")
 	do(chromedp.Click(chromedp.CSS("#session-2 details.actions summary")),
 		chromedp.WaitVisible(chromedp.CSS("#start-2")),
 		chromedp.SetValue(chromedp.CSS("#start-2"), "2027-02-16T18:30"),
