@@ -341,7 +341,7 @@ func TestUnansweredChoice(t *testing.T) {
 	st := openState()
 	list := openSent(KindNoticeTopics, 10, 1, openDay(openS1, -10))
 	st.Messages = []*Message{list}
-	require.Equal(t, []string{"Claire Martin — choix du ou de la client·e parmi les sujets proposés, samedi 2 janvier 2027"},
+	require.Equal(t, []string{"Claire Martin — choix du ou de la client·e parmi les sujets proposés (envoi du samedi 2 janvier 2027)"},
 		s.unanswered(st, st.Sessions[0]), "the digest of session 1 says the choice is awaited")
 	require.Empty(t, s.unanswered(st, st.Sessions[1]), "not in the next session's digest")
 	st.Sessions[0].ClientID = 3
