@@ -98,7 +98,7 @@ func TestAnimatorRescheduleInBrowser(t *testing.T) {
 		chromedp.Click(chromedp.CSS("#reschedule-2 button")),
 		chromedp.WaitVisible(chromedp.CSS(".flash")))
 	require.Contains(t, text(".flash"), "Séance déplacée")
-	require.Contains(t, text("#session-2 h3"), "mardi 16 février 2027 à 18 h 30")
+	require.Contains(t, text("#session-2 h3"), "mardi 16 février 2027 à 18\u00a0h\u00a030")
 
 	// Every participant gets the updated invitation: same UID, SEQUENCE 1.
 	all := e.smtp.WaitFor(48+1+7, 60*time.Second)
