@@ -203,11 +203,11 @@ type Digest struct {
 	// Rotation shows who has had their turn as client in this cycle.
 	Rotation []Turn
 	// Unanswered lists requests still waiting for an answer, one line
-	// each, e.g. "Alice Dupont — questionnaire de préparation, envoyé le
-	// 22 déc.".
+	// each, from PendingLine: « Alice Dupont — questionnaire de
+	// préparation (envoi du mardi 22 décembre 2026) ».
 	Unanswered []string
-	// Held lists messages held for review: sender and reason, never
-	// content.
+	// Held lists messages held for review: sender and reason (put in the
+	// group's language with ReasonText), never content.
 	Held []string
 }
 

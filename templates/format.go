@@ -2,6 +2,7 @@ package templates
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -99,9 +100,11 @@ func plural(n int, unit string) string {
 }
 
 // FormatDecimal writes v with digits decimals, with the decimal comma in
-// French (« 4,3 ») and the point in English ("4.3").
+// French (« 4,3 ») and the point in English ("4.3"). Halves round away
+// from zero (4,25 gives 4,3), as people round by hand.
 func FormatDecimal(lang string, v float64, digits int) string {
-	s := strconv.FormatFloat(v, 'f', digits, 64)
+	scale := math.Pow10(digits)
+	s := strconv.FormatFloat(math.Round(v*scale)/scale, 'f', digits, 64)
 	if isEnglish(lang) {
 		return s
 	}
