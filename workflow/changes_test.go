@@ -23,7 +23,8 @@ func TestRescheduleSession(t *testing.T) {
 	for _, e := range sent {
 		require.Equal(t, workflow.KindInvitation, e.Kind)
 		require.Equal(t, 1, e.Invite.Sequence)
-		require.Contains(t, e.Text, "Nouvel horaire : séance 2 sur 3", "the rescheduled variant")
+		require.Contains(t, e.Text, "Séance 2 sur 3 déplacée", "the rescheduled variant")
+		require.Contains(t, e.Text, "Elle était prévue le mardi 9 février 2027 à 18\u00a0h\u00a000", "it says the old date")
 	}
 
 	require.NoError(t, g.svc.RescheduleSession(g.ctx, g.id, 2, later), "moving a session to its time is no change")

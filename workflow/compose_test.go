@@ -111,7 +111,7 @@ func TestComposeDigestAndSummary(t *testing.T) {
 	answer(KindLearnings, 10, 3, 4, "4")
 	e, err = s.Compose(st, composeMsg(st, KindSummary, 10, 1, 0), openDay(openS1, 2))
 	require.NoError(t, err)
-	for _, want := range []string{"Réponses reçues : 2", "Note moyenne : 4.5 sur 5", "Poser des questions ouvertes",
+	for _, want := range []string{"Réponses reçues" + templates.NBSP + ": 2", "Note moyenne" + templates.NBSP + ": 4,5 sur 5", "Poser des questions ouvertes",
 		"Trop de conseils en clarification", "Parler à mon équipe lundi"} {
 		require.Contains(t, e.Text, want)
 	}
@@ -141,8 +141,8 @@ func TestComposeNotices(t *testing.T) {
 		m := &Message{Kind: kind, SessionID: session, MemberID: 1, Sequence: int(subject), Reason: "le motif"}
 		return s.noticeData(st, m, st.Session(session))
 	}
-	require.Equal(t, &templates.Notice{Type: "bounce", Member: "Bob Martin", Address: "bob@example.org", Reason: "le motif"},
-		notice(KindNoticeBounce, 0, 3))
+	require.Equal(t, &templates.Notice{Type: "bounce", Member: "Bob Martin", Address: "bob@example.org"},
+		notice(KindNoticeBounce, 0, 3), "a bounce's reason lists the addresses the notice names")
 	require.Equal(t, &templates.Notice{Type: "held", Reason: "le motif"}, notice(KindNoticeHeld, 0, 77))
 	require.Equal(t, &templates.Notice{Type: "decline", Member: "Chloé Bernard", Reason: "le motif"}, notice(KindNoticeDecline, 10, 4))
 	require.Equal(t, &templates.Notice{Type: "client_decline", Member: "Alice Dupont", SwapWith: "Bob Martin", Reason: "le motif"},
