@@ -175,13 +175,21 @@ func (t *trimmer) joinEnd(i int) int {
 		return i
 	}
 	weak := i
+	var buf [24]byte
+	startsWithWord := startWords[lowerWord(trimLeftASCII(first, " \t>*-"), &buf)]
 	for j := i + 1; j <= i+maxJoin && j < len(t.lines); j++ {
+		// A line that opens an attribution itself ("Le mar. 7 déc. 2026 à
+		// 09:14,") starts the wrapped one: a join from a line without a
+		// start word before it ("2. Bien.") would swallow the reply.
+		if !startsWithWord && containsDigit(t.norm[j]) &&
+			startWords[lowerWord(trimLeftASCII(t.norm[j], " \t>*-"), &buf)] {
+			return weak
+		}
 		switch t.lines[j].lab {
 		case labDelim, labSig, labHeader:
 			return weak
 		case labEmbedded:
 			// A complete attribution of its own is not a continuation.
-			var buf [24]byte
 			if startWords[lowerWord(trimLeftASCII(t.norm[j], " \t>*-"), &buf)] {
 				return weak
 			}
