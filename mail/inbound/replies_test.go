@@ -117,7 +117,7 @@ func replyCases() []replyCase {
 				7: "Des témoignages."}},
 		{name: "proton-lettered", class: classNumbered, request: "learnings", client: replytest.Proton(),
 			reply: bob(replytest.Reply{Top: "a) La reformulation aide vraiment le client.\nb) J'interromps trop.\nc) Oui.\nd) 5"}),
-			want: map[int]string{1: "La reformulation aide vraiment le client.", 2: "J'interromps trop.", 3: "Oui.", 4: "5"}},
+			want:  map[int]string{1: "La reformulation aide vraiment le client.", 2: "J'interromps trop.", 3: "Oui.", 4: "5"}},
 		{name: "laposte-questions-repeated", class: classNumbered, request: "prepare", client: replytest.LaPoste(),
 			reply: alice(replytest.Reply{
 				Top: "1. En une phrase : quel est votre problème, projet ou préoccupation ?\nJe n'arrive pas à déléguer.\n\n" +
