@@ -70,6 +70,9 @@ func (s *Service) erase(ctx context.Context, tx Tx, m *Member) error {
 	if err != nil {
 		return err
 	}
+	if err := s.forgetTexts(ctx, tx, m.GroupID, m.ID); err != nil {
+		return err
+	}
 	m.Name = "—"
 	m.Email = fmt.Sprintf("erased-%d%s", m.ID, erasedDomain)
 	m.Active, m.Paused, m.Bounced = false, true, true
@@ -99,6 +102,9 @@ func (s *Service) purge(ctx context.Context, tx Tx, st *State, now time.Time) er
 	}
 	inbound, err := tx.DeleteInbound(ctx, st.Group.ID, 0)
 	if err != nil {
+		return err
+	}
+	if err := s.forgetTexts(ctx, tx, st.Group.ID, 0); err != nil {
 		return err
 	}
 	if answers+inbound > 0 {
