@@ -219,3 +219,41 @@ func TestInspectMailWithRequest(t *testing.T) {
 	require.NotEqual(t, 0, code)
 	require.Contains(t, out.String(), "error reading the request")
 }
+
+// TestRequestTextsForgotten checks that the kept texts of requests go with
+// the member's erasure and with the group's purge, like answers.
+func TestRequestTextsForgotten(t *testing.T) {
+	t.Parallel()
+	e := newE2E(t, "sqlite")
+	s := seedGroup(t, e)
+	ctx := context.Background()
+	text := func(id int64) string {
+		var out string
+		require.NoError(t, s.db.InTx(ctx, func(tx workflow.Tx) error {
+			var err error
+			out, err = tx.RequestText(ctx, id)
+			return err
+		}))
+		return out
+	}
+	require.NoError(t, s.db.InTx(ctx, func(tx workflow.Tx) error {
+		if err := tx.SetRequestText(ctx, s.prepare, "Bonjour Alice Dupont,\n\n1. En une phrase : quel est votre problème ?"); err != nil {
+			return err
+		}
+		return tx.SetRequestText(ctx, s.welcome, "Bonjour Bob Martin,")
+	}))
+
+	e.run("member", "erase", "alice@example.org")
+	require.Empty(t, text(s.prepare), "the erased member's request texts are gone")
+	require.NotEmpty(t, text(s.welcome), "another member's text stays")
+
+	purge := time.Date(2027, 12, 8, 20, 0, 0, 0, time.FixedZone("CET", 3600))
+	e.clock.Set(purge.Add(-time.Minute))
+	_, err := s.svc.Reconcile(ctx)
+	require.NoError(t, err)
+	require.NotEmpty(t, text(s.welcome), "kept until the retention date")
+	e.clock.Set(purge)
+	_, err = s.svc.Reconcile(ctx)
+	require.NoError(t, err)
+	require.Empty(t, text(s.welcome), "purged at the retention date")
+}

@@ -89,7 +89,7 @@ func isLegalFooter(s string) bool {
 
 // cutLegal removes the legal footer paragraphs of an answer.
 func cutLegal(s string) string {
-	if !strings.Contains(strings.ToLower(s), "confidenti") && !containsFold(s, "environ") &&
+	if !containsFold(s, "confidenti") && !containsFold(s, "environ") &&
 		!containsFold(s, "imprim") && !containsFold(s, "print") && !containsFold(s, "disclaimer") {
 		return s
 	}
