@@ -10,9 +10,9 @@ import (
 )
 
 // Erasure and retention (DOMAIN.md §3 rules 6 and 7). What is deleted is
-// free text: answers and inbound messages. What stays is what carries no
-// content: recorded messages (kind, dates, status), RSVPs (attendance) and
-// the sessions.
+// free text: answers, inbound messages and the kept texts of requests
+// (request_text.go). What stays is what carries no content: recorded
+// messages (kind, dates, status), RSVPs (attendance) and the sessions.
 
 // erasedDomain is the reserved .invalid domain (RFC 2606) that erased
 // members' addresses are moved to: it can never be delivered to, nor

@@ -45,8 +45,8 @@ type alLine struct {
 	// numbered is the question a line outside any question's flow was
 	// read as answering, from its number ("2. …").
 	numbered int
-	lab      byte // the trimmer's label
-	toks     []int32
+	lab      byte    // the trimmer's label
+	toks     []int32 // a weak line's words, until resolveWeak decides
 }
 
 // aligner holds one alignment.
@@ -72,7 +72,7 @@ type Alignment struct {
 	// as it would without it.
 	Found int
 	// Lines says, for each line of the reply's body, what it was taken
-	// for (see LineRole).
+	// for (Role* constants).
 	Lines []AlignedLine
 }
 
