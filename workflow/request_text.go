@@ -88,6 +88,7 @@ func (p *processing) realign() error {
 		p.p.Text, p.p.Answers, p.p.Rating = a.Text, a.Answers, a.Rating
 	default:
 		*p.p = *a
+		p.in.Kind, p.in.Sender = a.Kind, a.From
 	}
 	return nil
 }
