@@ -23,14 +23,17 @@ var (
 //
 //   - inline, under each quoted question: the unquoted lines after a quoted
 //     "> N. …" line, up to the next quoted line, answer N;
-//   - on top: lines "1. …", "1) …", "1 - …", "Q1 : …" in the reply text,
-//     each answer running until the next number. A number only starts a
-//     new answer when it is higher than the current one, so a numbered
-//     list inside an answer stays in that answer.
+//   - on top: lines "1. …", "1) …", "1 - …", "1/ …", "Q1 : …", « Réponse
+//     2 : … », "**3.** …", "a) …" (markers.go lists the forms) in the reply
+//     text, each answer running until the next number. A number only
+//     starts a new answer when it is higher than the current one, so a
+//     numbered list inside an answer stays in that answer.
 //
 // Inline answers win when there are any. Multi-line answers are kept;
-// mobile footers and signatures are removed, and a sign-off paragraph
-// after the last answer (« Cordialement, Marie ») is dropped. The result
+// mobile footers, legal notices and signatures are removed, and a sign-off
+// or signature paragraph after the last answer (« Cordialement, Marie »,
+// "Marie Dupont / Responsable RH / 04 …") is dropped. Knowing the request
+// does better: see Align. The result
 // is empty, not nil, when nothing is found.
 func ExtractAnswers(body string) map[int]string {
 	return extractAnswers(body, 0)
