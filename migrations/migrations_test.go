@@ -94,7 +94,7 @@ func TestMigrate(t *testing.T) {
 				pending, err := d.pending(ctx, db)
 				require.NoError(t, err)
 				require.Contains(t, pending, "river/001_create_river_migration")
-				require.Equal(t, []string{"0001_init", "0002_logins", "0003_session_pinned", "0004_group_wake", "0005_timing", "0006_session_moved_from"}, pending[len(pending)-6:],
+				require.Equal(t, []string{"0001_init", "0002_logins", "0003_session_pinned", "0004_group_wake", "0005_timing", "0006_session_moved_from", "0007_request_text"}, pending[len(pending)-7:],
 					"river's first, then ours, in order")
 				require.True(t, strings.HasPrefix(pending[0], "river/"))
 			})

@@ -123,6 +123,9 @@ func (s *Service) ProcessInbound(ctx context.Context, id int64) error {
 		if oversize {
 			p.Kind = MailOversize
 		}
+		if err := p2.realign(); err != nil {
+			return err
+		}
 		switch p.Kind {
 		case MailOversize:
 			in.Kind = MailOversize
@@ -276,6 +279,9 @@ func (p *processing) reply() error {
 		}
 	}
 	if err := p.s.applyAnswers(p.ctx, p.tx, req, p.p, p.in.ID); err != nil {
+		return err
+	}
+	if err := p.forgetText(req); err != nil {
 		return err
 	}
 	p.finish(InboundProcessed, "answers recorded")

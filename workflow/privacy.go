@@ -10,9 +10,9 @@ import (
 )
 
 // Erasure and retention (DOMAIN.md §3 rules 6 and 7). What is deleted is
-// free text: answers and inbound messages. What stays is what carries no
-// content: recorded messages (kind, dates, status), RSVPs (attendance) and
-// the sessions.
+// free text: answers, inbound messages and the kept texts of requests
+// (request_text.go). What stays is what carries no content: recorded
+// messages (kind, dates, status), RSVPs (attendance) and the sessions.
 
 // erasedDomain is the reserved .invalid domain (RFC 2606) that erased
 // members' addresses are moved to: it can never be delivered to, nor
@@ -70,6 +70,9 @@ func (s *Service) erase(ctx context.Context, tx Tx, m *Member) error {
 	if err != nil {
 		return err
 	}
+	if err := s.forgetTexts(ctx, tx, m.GroupID, m.ID); err != nil {
+		return err
+	}
 	m.Name = "—"
 	m.Email = fmt.Sprintf("erased-%d%s", m.ID, erasedDomain)
 	m.Active, m.Paused, m.Bounced = false, true, true
@@ -99,6 +102,9 @@ func (s *Service) purge(ctx context.Context, tx Tx, st *State, now time.Time) er
 	}
 	inbound, err := tx.DeleteInbound(ctx, st.Group.ID, 0)
 	if err != nil {
+		return err
+	}
+	if err := s.forgetTexts(ctx, tx, st.Group.ID, 0); err != nil {
 		return err
 	}
 	if answers+inbound > 0 {

@@ -25,6 +25,10 @@ type ServiceConfig struct {
 	Clock   Clock
 	// Parser reads inbound mail (mail/inbound through an adapter).
 	Parser Parser
+	// ReplyParser reads a reply knowing the text of the request it
+	// answers. When set, the text of every request is kept until it is
+	// answered (request_text.go); nil reads replies with Parser only.
+	ReplyParser ReplyParser
 	// Metrics counts sends and inbound messages; optional.
 	Metrics Metrics
 	// Admins are the addresses (CODEV_ADMINS, lowercased) that may sign in
@@ -315,6 +319,9 @@ func (s *Service) Send(ctx context.Context, messageID, jobID int64) error {
 			return err
 		}
 		if sendErr == nil {
+			if err := s.recordText(ctx, tx, msg, email); err != nil {
+				return err
+			}
 			return s.completeJob(ctx, tx, jobID)
 		}
 		return nil

@@ -111,6 +111,7 @@ type Tx interface {
 
 	Eraser
 	Logins
+	RequestTexts
 }
 
 // Eraser removes personal data. It is part of Tx; split out to document the

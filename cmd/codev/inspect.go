@@ -11,13 +11,22 @@ import (
 )
 
 func (m *Main) inspectMail(_ context.Context, args []string) error {
-	fs := m.flags("inspect-mail", "inspect-mail FILE... (or - for standard input)\n\nPrints one line of JSON per message: its kind (reply, auto_reply, bounce,\ncalendar_reply, unknown) and why, the reply text as codev extracted it, the\nanswers by question number, the rating, and for RSVPs and bounces what they\nsay. Needs no database and no network.")
+	fs := m.flags("inspect-mail", "inspect-mail [--request FILE] FILE... (or - for standard input)\n\nPrints one line of JSON per message: its kind (reply, auto_reply, bounce,\ncalendar_reply, unknown) and why, the reply text as codev extracted it, the\nanswers by question number, the rating, and for RSVPs and bounces what they\nsay. With --request, the messages are read as replies to that email, as\ncodev reads replies to a request whose text it kept, and \"mapping\" shows\neach line of the reply with its role (request, answer, text, quote, quoting,\nfooter) and question. Needs no database and no network.")
+	requestFile := fs.String("request", "", "the email the messages answer: a .eml as codev sent it (codev preview writes them) or its plain text")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {
 		fs.Usage()
 		return errUsage
+	}
+	request := ""
+	if *requestFile != "" {
+		raw, err := os.ReadFile(*requestFile)
+		if err != nil {
+			return fmt.Errorf("error reading the request: %w", err)
+		}
+		request = inbound.RequestText(raw)
 	}
 	enc := json.NewEncoder(m.Stdout)
 	enc.SetEscapeHTML(false)
@@ -29,8 +38,12 @@ func (m *Main) inspectMail(_ context.Context, args []string) error {
 			failed++
 			continue
 		}
-		msg := inbound.Parse(raw, inbound.Options{})
-		if err := enc.Encode(msg.Summary(name)); err != nil {
+		msg := inbound.Parse(raw, inbound.Options{Request: request})
+		sum := msg.Summary(name)
+		if request != "" {
+			sum.Mapping = msg.MapReply(request)
+		}
+		if err := enc.Encode(sum); err != nil {
 			return err
 		}
 	}

@@ -15,9 +15,6 @@ const maxQuestion = 99
 var (
 	// A quoted question of codev's questionnaire: "> 1. Question text".
 	reQuotedQuestion = regexp.MustCompile(`^>[>\s]*(\d{1,2})\s*[.)]\s+\S`)
-	// A top-posted answer: "1. …", "1) …", "1 - …", "1 : …", "Q1 : …",
-	// "Question 1 : …", « Réponse 1 : … ».
-	reNumbered = regexp.MustCompile(`(?i)^\s*(?:(?:q|question|r|réponse|reponse|answer)\s*)?(\d{1,2})\s*(?:[.)]|\s[-–]|:)(?:\s+(.*)|$)`)
 )
 
 // ExtractAnswers maps question numbers to answers in a reply body. codev's
@@ -26,14 +23,17 @@ var (
 //
 //   - inline, under each quoted question: the unquoted lines after a quoted
 //     "> N. …" line, up to the next quoted line, answer N;
-//   - on top: lines "1. …", "1) …", "1 - …", "Q1 : …" in the reply text,
-//     each answer running until the next number. A number only starts a
-//     new answer when it is higher than the current one, so a numbered
-//     list inside an answer stays in that answer.
+//   - on top: lines "1. …", "1) …", "1 - …", "1/ …", "Q1 : …", « Réponse
+//     2 : … », "**3.** …", "a) …" (markers.go lists the forms) in the reply
+//     text, each answer running until the next number. A number only
+//     starts a new answer when it is higher than the current one, so a
+//     numbered list inside an answer stays in that answer.
 //
 // Inline answers win when there are any. Multi-line answers are kept;
-// mobile footers and signatures are removed, and a sign-off paragraph
-// after the last answer (« Cordialement, Marie ») is dropped. The result
+// mobile footers, legal notices and signatures are removed, and a sign-off
+// or signature paragraph after the last answer (« Cordialement, Marie »,
+// "Marie Dupont / Responsable RH / 04 …") is dropped. Knowing the request
+// does better: see Align. The result
 // is empty, not nil, when nothing is found.
 func ExtractAnswers(body string) map[int]string {
 	return extractAnswers(body, 0)
@@ -96,6 +96,7 @@ func inlineAnswers(lines []string, limit int) map[int]string {
 
 // topAnswers reads numbered answers from the reply text.
 func topAnswers(lines []string, limit int) map[int]string {
+	nums, texts := numbered(lines, limit)
 	out := map[int]string{}
 	cur := 0
 	var buf []string
@@ -107,19 +108,13 @@ func topAnswers(lines []string, limit int) map[int]string {
 		}
 		buf = buf[:0]
 	}
-	for _, l := range lines {
-		if m := reNumbered.FindStringSubmatch(normLine(l)); m != nil {
-			if q, _ := strconv.Atoi(m[1]); q > cur && q <= limit {
-				flush()
-				cur = q
-				if m[2] != "" {
-					buf = append(buf, m[2])
-				}
-				continue
-			}
+	for i, n := range nums {
+		if n != cur {
+			flush()
+			cur = n
 		}
-		if cur > 0 {
-			buf = append(buf, l)
+		if n > 0 && (texts[i] != "" || len(buf) > 0) {
+			buf = append(buf, texts[i])
 		}
 	}
 	flush()
@@ -127,9 +122,46 @@ func topAnswers(lines []string, limit int) map[int]string {
 	return out
 }
 
-// cleanAnswer trims an answer and removes footers and signatures.
+// numbered gives each line the answer it belongs to (0 before the first
+// marker) and its text without the marker. A marker only starts a new
+// answer when its number is higher than the current one, so that a
+// numbered list inside an answer stays in it. Letters ("a)", "b.") number
+// the answers of a reply that uses no numbers and starts with "a".
+func numbered(lines []string, limit int) (nums []int, texts []string) {
+	lettered := letteredReply(lines, limit)
+	nums, texts = make([]int, len(lines)), make([]string, len(lines))
+	cur := 0
+	for i, l := range lines {
+		texts[i] = l
+		if m, ok := answerMarker(normLine(l), limit); ok && m.letter == lettered && m.n > cur {
+			cur, texts[i] = m.n, m.rest
+		}
+		nums[i] = cur
+	}
+	return nums, texts
+}
+
+// letteredReply reports a reply numbered with letters: no line starts
+// with a number marker, and the first lettered one is "a".
+func letteredReply(lines []string, limit int) bool {
+	first := 0
+	for _, l := range lines {
+		m, ok := answerMarker(normLine(l), limit)
+		switch {
+		case !ok:
+		case !m.letter:
+			return false
+		case first == 0:
+			first = m.n
+		}
+	}
+	return first == 1
+}
+
+// cleanAnswer trims an answer and removes footers and signatures, legal
+// notices included.
 func cleanAnswer(s string) string {
-	return strings.TrimSpace(Trim(s))
+	return strings.TrimSpace(cutLegal(Trim(s)))
 }
 
 // dropSignOff removes a trailing sign-off from the last answer: a short
@@ -147,10 +179,31 @@ func dropSignOff(out map[int]string, last int) {
 			return
 		}
 	}
-	// A name alone in the last paragraph ("…\n\nAlice") signs the reply.
-	if n := len(lines); n >= 3 && strings.TrimSpace(lines[n-2]) == "" && isNameLine(lines[n-1]) {
-		out[last] = strings.TrimSpace(strings.Join(lines[:n-2], "\n"))
+	// A name alone in the last paragraph ("…\n\nAlice"), or a name with a
+	// few lines of title, company and telephone, signs the reply.
+	for k := len(lines) - 1; k >= 2 && k >= len(lines)-5; k-- {
+		if strings.TrimSpace(lines[k-1]) == "" && isNameLine(lines[k]) && signatureLines(lines[k+1:]) {
+			out[last] = strings.TrimSpace(strings.Join(lines[:k-1], "\n"))
+			return
+		}
 	}
+}
+
+// signatureLines reports lines that may follow a name in a signature: a
+// title, a company, a telephone number, an address, a link. Each is short
+// and starts with a capital letter or a digit, or holds an address.
+func signatureLines(lines []string) bool {
+	for _, l := range lines {
+		t := strings.TrimSpace(normLine(l))
+		if t == "" || runeCount(t) > 60 || wordCount(t) > 8 || strings.HasSuffix(t, ".") && !strings.Contains(t, "@") {
+			return false
+		}
+		r, _ := utf8.DecodeRuneInString(t)
+		if !unicode.IsUpper(r) && !unicode.IsDigit(r) && r != '+' && r != '(' && !strings.ContainsAny(t, "@") {
+			return false
+		}
+	}
+	return true
 }
 
 // notNames are one-word answers that look like a capitalised name.

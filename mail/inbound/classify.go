@@ -37,16 +37,17 @@ func (p *parser) classify() {
 		m.Kind, m.Reason = KindAutoReply, "automatic message: null Return-Path (RFC 3834)"
 		return
 	}
+	al := p.align(body)
 	switch {
 	case source == "":
 		m.Reason = "no text part (" + p.tree.mediaType + ")"
 		return
-	case !hasWrittenText(m.Text):
+	case !hasWrittenText(m.Text) && (al == nil || !hasWrittenText(al.Text)):
 		m.Reason = "no reply text in " + source + " (empty, or only quotes and signatures)"
 		return
 	}
 	m.Kind, m.Reason = KindReply, "reply text from "+source
-	m.Answers = extractAnswers(body, p.opts.Questions)
+	p.answers(body, al)
 	m.Rating = p.rating()
 }
 

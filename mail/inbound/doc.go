@@ -32,8 +32,24 @@
 // # Answers and ratings
 //
 // codev's questionnaires number their questions ("1. Question"). The reply
-// answers them either on top ("1. ma réponse") or inline under each quoted
-// question; [ExtractAnswers] handles both and [ParseRating] reads a 1–5 score.
+// answers them either on top ("1. ma réponse", "1)", "Q1 :", « Réponse 1 »,
+// "**1.**", "a)"…) or inline under each quoted question; [ExtractAnswers]
+// handles both and [ParseRating] reads a 1–5 score. Legal notices, mobile
+// footers and signature blocks are removed from answers.
+//
+// # Replies aligned with the request
+//
+// When the caller knows the plain text of the email the reply answers
+// ([Options].Request), the reply is aligned with it ([Align]): both are read
+// as sequences of words, so that quoting with or without "> ", re-wrapping,
+// the HTML part's rendering, bold marks and non-breaking spaces do not
+// matter. Every line of the request is removed from Text, quoted or not;
+// the sender's text under a question line answers that question (inline
+// answers, Outlook's unmarked quotes, answers typed inside an HTML quote,
+// questions copied before each answer); a line of the request pasted inside
+// the sender's text, unquoted and out of the request's order, stays theirs;
+// the rest is read for numbered answers. A reply where nothing of the
+// request is found is read as without it.
 //
 // # Safety
 //

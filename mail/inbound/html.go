@@ -204,6 +204,9 @@ func (r *htmlRenderer) list(w *textWriter, n *html.Node, depth int) {
 		}
 		w.block(1)
 		marker := "- "
+		if v, err := strconv.Atoi(attr(c, "value")); err == nil && n.DataAtom == atom.Ol {
+			num = v // <li value="7">, as codev's own questionnaires write them
+		}
 		if n.DataAtom == atom.Ol {
 			marker = strconv.Itoa(num) + ". "
 			num++

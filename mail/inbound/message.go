@@ -94,6 +94,13 @@ type Options struct {
 	// answered; answers to higher numbers are ignored. Zero means no
 	// limit (numbers up to 99).
 	Questions int
+	// Request is the plain text of the email the message answers, as codev
+	// sent it, when it is known. The reply is then aligned with it (see
+	// Align): every line of the request is removed from Text, quoted or
+	// not, and each answer is mapped to the question it follows; Questions
+	// defaults to the request's number of questions. A reply where none of
+	// the request is found is read as without it.
+	Request string
 	// RatingQuestion is the number of the question that asks for a 1–5
 	// rating; its answer fills Message.Rating. Zero means none: Rating is
 	// then only set from an explicit "Note : 4", "4/5" or "4 sur 5" line of

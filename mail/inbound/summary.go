@@ -37,6 +37,37 @@ type Summary struct {
 	// Bounced and Permanent are set for bounces.
 	Bounced   []string `json:"bounced,omitempty"`
 	Permanent *bool    `json:"permanent,omitempty"`
+	// Mapping is set when the request the message answers was given.
+	Mapping *Mapping `json:"mapping,omitempty"`
+}
+
+// Mapping shows how a reply lines up with the request it answers: each
+// line's role, and for the request's lines and the answers, the question.
+// It holds the reply's lines, quoted ones included: it is for reading a
+// misread reply, never for storing.
+type Mapping struct {
+	// Questions is the number of questions of the request; Found how many
+	// lines of the reply repeat it (0: the reply was read without it).
+	Questions int           `json:"questions"`
+	Found     int           `json:"request_lines_found"`
+	Lines     []AlignedLine `json:"lines"`
+}
+
+// MapReply aligns a message's body with the request it answers, for
+// `codev inspect-mail --request`.
+func (m *Message) MapReply(request string) *Mapping {
+	a := Align(m.Body, request)
+	return &Mapping{Questions: a.Questions, Found: a.Found, Lines: a.Lines}
+}
+
+// RequestText returns the plain text of a request given as an email
+// (codev's .eml, as `codev preview` writes it) or as text: its text/plain
+// part, or the text itself.
+func RequestText(raw []byte) string {
+	if m := Parse(raw, Options{}); m.Body != "" && (m.MessageID != "" || m.Subject != "") {
+		return m.Body
+	}
+	return validUTF8(string(raw))
 }
 
 // Summary returns the JSON-friendly view of m for the file it was read

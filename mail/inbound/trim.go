@@ -175,14 +175,20 @@ func (t *trimmer) joinEnd(i int) int {
 		return i
 	}
 	weak := i
+	startsWithWord := hasStartWord(first)
 	for j := i + 1; j <= i+maxJoin && j < len(t.lines); j++ {
+		// A line that opens an attribution itself ("Le mar. 7 déc. 2026 à
+		// 09:14,") starts the wrapped one: a join from a line without a
+		// start word before it ("2. Bien.") would swallow the reply.
+		if !startsWithWord && containsDigit(t.norm[j]) && hasStartWord(t.norm[j]) {
+			return weak
+		}
 		switch t.lines[j].lab {
 		case labDelim, labSig, labHeader:
 			return weak
 		case labEmbedded:
 			// A complete attribution of its own is not a continuation.
-			var buf [24]byte
-			if startWords[lowerWord(trimLeftASCII(t.norm[j], " \t>*-"), &buf)] {
+			if hasStartWord(t.norm[j]) {
 				return weak
 			}
 		}
@@ -208,6 +214,24 @@ func (t *trimmer) joinEnd(i int) int {
 		}
 	}
 	return weak
+}
+
+// hasStartWord reports a line whose first word, after quote marks and
+// dashes, opens an attribution ("Le", "On", "Am"…). It does not allocate
+// for ASCII words: it runs on the lines of every join.
+func hasStartWord(s string) bool {
+	w := firstWord(trimLeftASCII(s, " \t>*-"))
+	var buf [8]byte
+	if len(w) > len(buf) {
+		return false // start words are short
+	}
+	for i := 0; i < len(w); i++ {
+		if w[i] >= 0x80 {
+			return startWords[strings.ToLower(w)]
+		}
+		buf[i] = asciiLowerByte(w[i])
+	}
+	return startWords[string(buf[:len(w)])]
 }
 
 // mayStartAttribution is a cheap test for the first line of a wrapped

@@ -1,7 +1,8 @@
 // Package mailroom joins the mail that arrives to the domain, as
 // mail/postman joins the domain to the mail it sends: Parse turns the
 // mail/inbound parser's Message into a workflow.ParsedMail (the Service's
-// Parser), and Inbox is the IMAP watcher's Sink, storing each message read
+// Parser; ParseReply, its ReplyParser, does the same knowing the request
+// the reply answers), and Inbox is the IMAP watcher's Sink, storing each message read
 // from the mailbox through Service.Deliver.
 //
 // It holds no logic of its own beyond the mapping: what a message means is
@@ -20,7 +21,20 @@ var _ workflow.Parser = Parse
 // ParsedMail. Like inbound.Parse, it never fails: malformed input gives
 // workflow.MailUnknown and a reason.
 func Parse(raw []byte) *workflow.ParsedMail {
-	m := inbound.Parse(raw, inbound.Options{})
+	return parsed(inbound.Parse(raw, inbound.Options{}))
+}
+
+var _ workflow.ReplyParser = ParseReply
+
+// ParseReply is Parse knowing the plain text of the request the reply
+// answers: the reply is aligned with it (inbound.Align), so that codev's
+// own lines are removed and each answer is filed under its question.
+func ParseReply(raw []byte, request string) *workflow.ParsedMail {
+	return parsed(inbound.Parse(raw, inbound.Options{Request: request}))
+}
+
+// parsed maps the parser's Message to the domain's ParsedMail.
+func parsed(m *inbound.Message) *workflow.ParsedMail {
 	p := &workflow.ParsedMail{
 		Kind: Kind(m.Kind), Reason: m.Reason, MessageID: m.MessageID,
 		InReplyTo: m.InReplyTo, References: m.References, From: m.From, Recipients: m.Recipients,

@@ -65,6 +65,7 @@ func Run(t *testing.T, newStore func(t *testing.T) workflow.Store, opts *Options
 	t.Run("Lock", func(t *testing.T) { t.Parallel(); testLock(t, setup) })
 	t.Run("Privacy", func(t *testing.T) { t.Parallel(); testPrivacy(t, setup) })
 	t.Run("Wake", func(t *testing.T) { t.Parallel(); testWake(t, setup) })
+	t.Run("RequestTexts", func(t *testing.T) { t.Parallel(); testRequestTexts(t, setup) })
 }
 
 // inTx runs fn in a transaction that must commit.
