@@ -83,7 +83,7 @@ func (a *applier) diff(cur *State) *GroupChange {
 func sameMember(a, b *Member) bool {
 	return a.ID == b.ID && a.GroupID == b.GroupID && a.Role == b.Role && a.Name == b.Name &&
 		a.Email == b.Email && a.Position == b.Position && slices.Equal(a.Unavailable, b.Unavailable) &&
-		a.Active == b.Active && a.Paused == b.Paused && a.Bounced == b.Bounced && a.FeedToken == b.FeedToken
+		a.Timezone == b.Timezone && a.Active == b.Active && a.Paused == b.Paused && a.Bounced == b.Bounced && a.FeedToken == b.FeedToken
 }
 
 // sameSession reports whether two session rows hold the same values, the

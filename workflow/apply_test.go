@@ -141,6 +141,14 @@ func TestApplySpecChanges(t *testing.T) {
 			written: []string{"member alice@example.org"},
 		},
 		{
+			// Only the zone changes: the row must still be written, or
+			// the member's daytime hours would stay the old zone's.
+			name:    "MemberMovesZone",
+			edit:    func(s *GroupSpec) { s.Members[0].Timezone = "America/Montreal" },
+			changes: []string{"member alice@example.org updated"},
+			written: []string{"member alice@example.org"},
+		},
+		{
 			name:    "MemberUnavailable",
 			edit:    func(s *GroupSpec) { s.Members[0].Unavailable = []int{1} },
 			changes: []string{"member alice@example.org updated", "session 1: client is bob@example.org", "session 2: client is alice@example.org"},

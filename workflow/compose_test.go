@@ -65,7 +65,7 @@ func TestCompose(t *testing.T) {
 		Event: Event{UID: "uid-xx", Start: openS2.UTC(), End: openS2.UTC().Add(2 * time.Hour),
 			Summary: "Codev Managers Lyon – séance 2", Location: "https://visio.example.org/lyon",
 			Description: "Groupe de codéveloppement Managers Lyon, séance 2, " +
-				templates.FormatDateTime(LangFR, openS2, openParis) + ". Lien visio"+templates.NBSP+": https://visio.example.org/lyon"},
+				templates.FormatDateTime(LangFR, openS2, openParis) + ". Lien visio" + templates.NBSP + ": https://visio.example.org/lyon"},
 		Method:    MethodRequest,
 		Organizer: Person{Name: "Codev Managers Lyon", Email: "codev@codev.test"},
 		Attendees: []Person{{Name: "Bob Martin", Email: "bob@example.org"}},

@@ -99,9 +99,12 @@ func TestServiceCycle(t *testing.T) {
 	require.ElementsMatch(t, []string{"session_reminder to " + claire, "session_reminder to " + alice,
 		"session_reminder to " + chloe}, kinds(h.mail.take()))
 
-	// An hour after the session: the client's plan to Alice, learnings to
-	// the others (Bob included: he may still have views).
-	h.walk(s1.Add(3*time.Hour + time.Minute))
+	// An hour after the session is 21:00, after the daytime window: the
+	// next morning at 08:00, the client's plan to Alice, learnings to the
+	// others (Bob included: he may still have views). Nothing before.
+	h.walk(time.Date(2027, 1, 13, 7, 59, 0, 0, paris))
+	require.Empty(t, h.mail.take(), "nothing in the evening after the session")
+	h.walk(time.Date(2027, 1, 13, 8, 1, 0, 0, paris))
 	require.ElementsMatch(t, []string{"client_plan to " + alice, "learnings to " + bob, "learnings to " + chloe},
 		kinds(h.mail.take()))
 	rating := 4
@@ -112,17 +115,23 @@ func TestServiceCycle(t *testing.T) {
 		Text: "3. Le temps a débordé\n4. 5", Answers: map[int]string{3: "Le temps a débordé", 4: "5"}})
 	require.Equal(t, workflow.InboundProcessed, in.Status)
 
-	// D+2: the reminder of the plan to Alice, and the summary to Claire.
+	// D+2: the summary to Claire. The reminder of the plan to Alice comes
+	// two days after its ask, Friday at 08:00.
 	h.walk(day(s1, 2))
 	sent = h.mail.take()
-	require.ElementsMatch(t, []string{"plan_reminder to " + alice, "summary to " + claire}, kinds(sent))
+	require.Equal(t, []string{"summary to " + claire}, kinds(sent))
+	h.walk(time.Date(2027, 1, 15, 7, 59, 0, 0, paris))
+	require.Empty(t, h.mail.take(), "no reminder sooner than two days after the ask")
+	h.walk(time.Date(2027, 1, 15, 8, 1, 0, 0, paris))
+	sent = append(sent, h.mail.take()...)
+	require.Equal(t, []string{"summary to " + claire, "plan_reminder to " + alice}, kinds(sent))
 	for _, e := range sent {
 		if e.Kind == workflow.KindPlanReminder {
 			orig := h.message(id, workflow.KindClientPlan, a.ID, sess1.ID)
 			require.Equal(t, []string{orig.MessageID}, e.InReplyTo, "the reminder threads under its ask")
 			continue
 		}
-		require.Contains(t, e.Text, "Note moyenne : 4.5 sur 5")
+		require.Contains(t, e.Text, "Note moyenne\u00a0: 4,5 sur 5", "French decimal comma and no-break space")
 		require.Contains(t, e.Text, "Écouter sans conseiller")
 		require.Contains(t, e.Text, "Le temps a débordé")
 	}

@@ -121,6 +121,10 @@ func openGroup(t *testing.T) (*group, *workflow.Message) {
 	for _, s := range g.state.Sessions {
 		require.Zero(t, s.ClientID, "open mode assigns nobody in advance")
 	}
+	// The welcome goes out when the file is applied, as the reconciler
+	// would send it, so that the charter reminder keeps to its own date
+	// (Friday 4 December, D+5 being a Sunday) and not to D−14's.
+	g.run()
 	g.walk(day(s1, -14))
 	for _, p := range []struct {
 		email   string
@@ -157,8 +161,15 @@ func TestChooseClient(t *testing.T) {
 		require.NotEqual(t, list.ID, a.RequestID, "the choice is not stored as an answer")
 	}
 	require.False(t, g.message(g.id, workflow.KindNoticeTopics, g.m(claire).ID, s1.ID).AnsweredAt.IsZero())
+	// Claire chose on Saturday 2 January (D−10): the questionnaire, due
+	// since D−21, waits for the next working morning rather than reach Bob
+	// on a weekend evening, then goes at once.
 	g.run()
-	require.Len(t, g.mail.to(bob, workflow.KindPrepare), 1, "the chosen client is asked to prepare at once")
+	require.Empty(t, g.mail.to(bob, workflow.KindPrepare), "not on a weekend")
+	g.walk(time.Date(2027, 1, 4, 7, 59, 0, 0, paris))
+	require.Empty(t, g.mail.to(bob, workflow.KindPrepare), "not before 08:00")
+	g.at(time.Date(2027, 1, 4, 8, 0, 0, 0, paris))
+	require.Len(t, g.mail.to(bob, workflow.KindPrepare), 1, "the chosen client is asked to prepare on Monday at 08:00")
 	g.mail.take()
 
 	// The same choice again is no change; another one is held.

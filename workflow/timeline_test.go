@@ -94,8 +94,15 @@ func TestDue(t *testing.T) {
 			setup: func(st *State) {
 				openRecord(st, openDay(openS1, -1))
 			},
-			at:   openS1.Add(3*time.Hour + time.Minute),
+			// An hour after the session is 21:00: they wait for 08:00.
+			at:   time.Date(2027, 1, 13, 8, 1, 0, 0, openParis),
 			want: []string{"client_plan/10/2/0 pending", "learnings/10/3/0 pending", "learnings/10/4/0 pending"},
+		},
+		{
+			name:  "NothingInTheEveningAfterTheSession",
+			setup: func(st *State) { openRecord(st, openDay(openS1, -1)) },
+			at:    openS1.Add(3*time.Hour + time.Minute),
+			want:  nil,
 		},
 		{
 			name: "NudgeWhenEnabled",
