@@ -13,8 +13,9 @@ import (
 const maxQuestion = 99
 
 var (
-	// A quoted question of codev's questionnaire: "> 1. Question text".
-	reQuotedQuestion = regexp.MustCompile(`^>[>\s]*(\d{1,2})\s*[.)]\s+\S`)
+	// A quoted question of codev's questionnaire: "> 1. Question text",
+	// matched by quotedQuestion as "^>[>\s]*" then this.
+	reQuotedQuestion = regexp.MustCompile(`^(\d{1,2})\s*[.)]\s+\S`)
 )
 
 // ExtractAnswers maps question numbers to answers in a reply body. codev's
@@ -74,10 +75,8 @@ func inlineAnswers(lines []string, limit int) map[int]string {
 				flush()
 				cur, inAnswer = 0, false
 			}
-			if m := reQuotedQuestion.FindStringSubmatch(strings.TrimLeft(n, " \t")); m != nil {
-				if q, _ := strconv.Atoi(m[1]); q >= 1 && q <= limit {
-					cur = q
-				}
+			if q := quotedQuestion(strings.TrimLeft(n, " \t")); q >= 1 && q <= limit {
+				cur = q
 			}
 			continue
 		}
@@ -92,6 +91,35 @@ func inlineAnswers(lines []string, limit int) map[int]string {
 	}
 	flush()
 	return out
+}
+
+// quotedQuestion returns the number of a quoted question line
+// (`^>[>\s]*(\d{1,2})\s*[.)]\s+\S`), or 0. The run of quote marks and
+// spaces is skipped by hand: the regexp then sees the few bytes after it,
+// not a line of a million ">" once per line.
+func quotedQuestion(t string) int {
+	if t == "" || t[0] != '>' {
+		return 0
+	}
+	i := 1
+	for i < len(t) && (t[i] == '>' || isRegexpSpace(t[i])) {
+		i++
+	}
+	if i == len(t) || t[i] < '0' || t[i] > '9' {
+		return 0
+	}
+	m := reQuotedQuestion.FindStringSubmatch(t[i:])
+	if m == nil {
+		return 0
+	}
+	q, _ := strconv.Atoi(m[1])
+	return q
+}
+
+// isRegexpSpace reports the bytes of RE2's \s: tab, line feed, form feed,
+// carriage return and space.
+func isRegexpSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'
 }
 
 // topAnswers reads numbered answers from the reply text.

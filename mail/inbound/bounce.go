@@ -24,15 +24,24 @@ func parseDSN(body string) []dsnRecipient {
 		cur = dsnRecipient{}
 	}
 	lines := splitLines(body)
+	var b strings.Builder
 	for i := 0; i < len(lines); i++ {
 		l := lines[i]
 		if strings.TrimSpace(l) == "" {
 			flush()
 			continue
 		}
-		for i+1 < len(lines) && len(lines[i+1]) > 0 && (lines[i+1][0] == ' ' || lines[i+1][0] == '\t') {
-			i++
-			l += " " + strings.TrimSpace(lines[i])
+		// Continuations are joined in one builder: repeated concatenation
+		// made a field folded over many lines quadratic.
+		if i+1 < len(lines) && isContinuation(lines[i+1]) {
+			b.Reset()
+			b.WriteString(l)
+			for i+1 < len(lines) && isContinuation(lines[i+1]) {
+				i++
+				b.WriteByte(' ')
+				b.WriteString(strings.TrimSpace(lines[i]))
+			}
+			l = b.String()
 		}
 		k, v, ok := strings.Cut(l, ":")
 		if !ok {
@@ -52,6 +61,11 @@ func parseDSN(body string) []dsnRecipient {
 	}
 	flush()
 	return out
+}
+
+// isContinuation reports a folded field's continuation line.
+func isContinuation(l string) bool {
+	return len(l) > 0 && (l[0] == ' ' || l[0] == '\t')
 }
 
 // dsnAddress reads "rfc822; user@example.org" (the type is optional).

@@ -201,9 +201,18 @@ var startWords = map[string]bool{
 	"dnia": true, "dňa": true, "w": true, "den": true, "på": true, "vào": true, "dne": true, "in": true,
 }
 
+// maxMarkerLen bounds the lines isEmbedded examines. Attributions and
+// forward markers are a line or two (joinEnd builds wrapped ones up to 600
+// bytes); a longer line is text, and the regexps, linear but slow on
+// lines of a megabyte, never see it.
+const maxMarkerLen = 2000
+
 // isEmbedded reports an attribution line or a forward/original-message
 // marker: the start of someone else's message.
 func isEmbedded(s string) bool {
+	if len(s) > maxMarkerLen {
+		return false
+	}
 	t := trimLeftASCII(s, " \t>*<-")
 	if t == "" {
 		return false
