@@ -12,6 +12,12 @@ import (
 // rendered as flat text.
 const maxHTMLDepth = 400
 
+// maxQuoteDepth bounds the "> " levels HTMLToText renders: each level
+// copies the text it quotes, so 500 nested blockquotes cost 500 copies of
+// the message. Deeper quotes are rendered at this depth, which is all the
+// trimmer needs (a quoted line is quoted at any depth).
+const maxQuoteDepth = 10
+
 // HTMLToText renders an HTML body as plain text for the trimmer (INTEROP.md
 // §3.5): block elements and <br> become line breaks, list items "- " or
 // "1. ", table cells are separated by tabs, links read "text (url)",
@@ -30,13 +36,29 @@ func HTMLToText(s string) string {
 		return flatHTMLText(s)
 	}
 	w := &textWriter{}
-	r := &htmlRenderer{}
+	r := &htmlRenderer{doc: doc}
 	r.children(w, doc, 0)
 	return w.finish()
 }
 
 // htmlRenderer walks the DOM; list counters live on the stack of calls.
-type htmlRenderer struct{}
+type htmlRenderer struct {
+	doc    *html.Node
+	quotes int        // quote levels opened by quote
+	gmail  *html.Node // the nearest enclosing Gmail quote container
+	// inline holds, for each Gmail quote container, whether the sender
+	// answered inside it; see inlineReply.
+	inline map[*html.Node]bool
+}
+
+// inlineReply reports whether the sender answered inside the Gmail quote
+// container n (computed for the whole document on first use).
+func (r *htmlRenderer) inlineReply(n *html.Node) bool {
+	if r.inline == nil {
+		r.inline = inlineReplies(r.doc)
+	}
+	return r.inline[n]
+}
 
 // skipped are elements whose content is never text.
 var skipped = map[atom.Atom]bool{
@@ -85,7 +107,13 @@ func (r *htmlRenderer) node(w *textWriter, n *html.Node, depth int) {
 	if id == "divRplyFwdMsg" || id == "x_divRplyFwdMsg" || id == "mail-editor-reference-message-container" {
 		w.quoteRest()
 	}
-	if r.quoted(n) {
+	quoted := r.quotes < maxQuoteDepth && r.quoted(n)
+	if isGmailQuote(n) {
+		outer := r.gmail
+		r.gmail = n
+		defer func() { r.gmail = outer }()
+	}
+	if quoted {
 		r.quote(w, n, depth)
 		return
 	}
@@ -138,32 +166,44 @@ func (r *htmlRenderer) quoted(n *html.Node) bool {
 		cite := strings.ToLower(attr(n, "cite"))
 		return !(strings.HasPrefix(cite, "http://") || strings.HasPrefix(cite, "https://"))
 	case hasClass(n, "gmail_attr"):
-		return !insideQuotedGmail(n)
+		// Inside a Gmail container quoted as a whole, the attribution
+		// needs no quoting of its own.
+		return r.gmail == nil || r.inlineReply(r.gmail)
 	case hasClass(n, "moz-cite-prefix"), hasClass(n, "yahoo_quoted"):
 		return true
-	case hasClass(n, "gmail_quote") && n.DataAtom != atom.Blockquote:
-		return !hasInlineReply(n)
+	case isGmailQuote(n):
+		return !r.inlineReply(n)
 	}
 	return false
+}
+
+// isGmailQuote reports Gmail's quote container (not its blockquote).
+func isGmailQuote(n *html.Node) bool {
+	return n.DataAtom != atom.Blockquote && hasClass(n, "gmail_quote")
 }
 
 // quote renders n into its own writer and adds it with "> " prefixes.
 func (r *htmlRenderer) quote(w *textWriter, n *html.Node, depth int) {
 	inner := &textWriter{}
+	r.quotes++
 	r.children(inner, n, depth)
+	r.quotes--
 	text := inner.finish()
 	w.block(1)
 	if text == "" {
 		return
 	}
-	for i, l := range strings.Split(text, "\n") {
+	for i := 0; text != ""; i++ {
+		l, rest, _ := strings.Cut(text, "\n")
+		text = rest
 		if i > 0 {
 			w.newline()
 		}
 		if l == "" {
 			w.raw(">")
 		} else {
-			w.raw("> " + l)
+			w.raw("> ")
+			w.out = append(w.out, l...)
 		}
 	}
 	w.block(1)
@@ -173,19 +213,24 @@ func (r *htmlRenderer) quote(w *textWriter, n *html.Node, depth int) {
 // render as their text.
 func (r *htmlRenderer) link(w *textWriter, n *html.Node, depth int) {
 	href := strings.TrimSpace(attr(n, "href"))
-	text := strings.TrimSpace(flatText(n))
+	// The text is only compared with the URL, so it is read no further
+	// than that needs (plus room for the spaces around it): links nested
+	// through tables would otherwise each read all the text below them.
+	text, whole := flatTextUpTo(n, 2*len(href)+1024)
+	text = strings.TrimSpace(text)
+	long := !whole // longer than href: it cannot equal it
 	r.children(w, n, depth)
 	low := strings.ToLower(href)
 	switch {
 	case href == "" || strings.HasPrefix(low, "mailto:") || strings.HasPrefix(low, "#") ||
 		strings.HasPrefix(low, "javascript:") || strings.HasPrefix(low, "vbscript:") ||
 		strings.HasPrefix(low, "data:") || strings.HasPrefix(low, "cid:"):
-		if text == "" && strings.HasPrefix(low, "mailto:") {
+		if text == "" && !long && strings.HasPrefix(low, "mailto:") {
 			w.text(href[len("mailto:"):])
 		}
-	case text == "":
+	case text == "" && !long:
 		w.text(href)
-	case text != href && strings.TrimSuffix(text, "/") != strings.TrimSuffix(href, "/") &&
+	case long || text != href && strings.TrimSuffix(text, "/") != strings.TrimSuffix(href, "/") &&
 		!strings.HasSuffix(href, text):
 		w.text(" (" + href + ")")
 	}
@@ -219,49 +264,41 @@ func (r *htmlRenderer) list(w *textWriter, n *html.Node, depth int) {
 	}
 }
 
-// hasInlineReply reports text written after a blockquote inside a Gmail
-// quote container and outside any blockquote: the sender answered inline.
-func hasInlineReply(n *html.Node) bool {
-	seenQuote := false
-	var walk func(*html.Node, bool, int) bool
-	walk = func(c *html.Node, inQuote bool, depth int) bool {
-		if depth > maxHTMLDepth {
-			return false
-		}
-		for ; c != nil; c = c.NextSibling {
+// inlineReplies finds, for every Gmail quote container of the document,
+// whether the sender answered inline: text written after a blockquote
+// inside the container and outside any blockquote. One pass computes it
+// for all containers at once; asking each container in turn read the
+// text of nested containers once per level.
+func inlineReplies(doc *html.Node) map[*html.Node]bool {
+	out := map[*html.Node]bool{}
+	// walk returns, for n's subtree seen from n: whether it has an inline
+	// reply, non-blank text outside blockquotes, and a blockquote.
+	var walk func(n *html.Node) (inline, text, quote bool)
+	walk = func(n *html.Node) (inline, text, quote bool) {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
 			switch {
 			case c.Type == html.TextNode:
-				if seenQuote && !inQuote && strings.TrimSpace(strings.ReplaceAll(c.Data, "\u00a0", " ")) != "" {
-					return true
+				if strings.TrimSpace(strings.ReplaceAll(c.Data, "\u00a0", " ")) != "" {
+					inline = inline || quote
+					text = true
 				}
 			case c.Type == html.ElementNode && c.DataAtom == atom.Blockquote:
-				if walk(c.FirstChild, true, depth+1) {
-					return true
-				}
-				if !inQuote {
-					seenQuote = true
-				}
+				walk(c) // for the containers inside it
+				quote = true
 			case c.Type == html.ElementNode:
-				if walk(c.FirstChild, inQuote, depth+1) {
-					return true
-				}
+				ci, ct, cq := walk(c)
+				inline = inline || ci || quote && ct
+				text = text || ct
+				quote = quote || cq
 			}
 		}
-		return false
-	}
-	return walk(n.FirstChild, false, 0)
-}
-
-// insideQuotedGmail reports an ancestor Gmail quote container that is
-// rendered quoted as a whole (so its attribution needs no quoting of its
-// own).
-func insideQuotedGmail(n *html.Node) bool {
-	for p := n.Parent; p != nil; p = p.Parent {
-		if p.Type == html.ElementNode && p.DataAtom != atom.Blockquote && hasClass(p, "gmail_quote") {
-			return !hasInlineReply(p)
+		if isGmailQuote(n) {
+			out[n] = inline
 		}
+		return inline, text, quote
 	}
-	return false
+	walk(doc)
+	return out
 }
 
 // flatHTMLText renders HTML that html.Parse rejects with the tokenizer:
@@ -340,11 +377,26 @@ func isHidden(n *html.Node) bool {
 }
 
 // flatText is the concatenated text of n's subtree, without structure.
-// The walk is iterative: hostile nesting cannot exhaust the stack.
 func flatText(n *html.Node) string {
+	s, _ := flatTextUpTo(n, -1)
+	return s
+}
+
+// flatTextUpTo is flatText reading at most limit bytes and nodes (no
+// limit when negative); whole is false when it stopped early. The walk is
+// iterative: hostile nesting cannot exhaust the stack.
+func flatTextUpTo(n *html.Node, limit int) (text string, whole bool) {
 	var b strings.Builder
 	c := n.FirstChild
-	for c != nil {
+	for budget := limit; c != nil; {
+		if limit >= 0 {
+			if budget--; c.Type == html.TextNode {
+				budget -= len(c.Data)
+			}
+			if budget < 0 {
+				return b.String(), false
+			}
+		}
 		if c.Type == html.TextNode {
 			b.WriteString(c.Data)
 		}
@@ -360,5 +412,5 @@ func flatText(n *html.Node) string {
 		}
 		c = c.NextSibling
 	}
-	return b.String()
+	return b.String(), true
 }

@@ -39,6 +39,7 @@ type mimeTree struct {
 	params    map[string]string
 	parts     []part
 	notes     []string
+	capped    bool // partsCapped noted
 }
 
 func (m *mimeTree) note(format string, args ...any) {
@@ -179,6 +180,7 @@ func (m *mimeTree) contentType(h textproto.Header) (string, map[string]string) {
 // walk descends the MIME tree and records its leaves.
 func (m *mimeTree) walk(h textproto.Header, body []byte, depth int, inMessage bool) {
 	if len(m.parts) >= maxParts {
+		m.partsCapped()
 		return
 	}
 	if depth > maxDepth {
@@ -242,10 +244,10 @@ func (m *mimeTree) walkMultipart(boundary string, body []byte, depth int, inMess
 	if boundary == "" {
 		return false
 	}
-	mr := textproto.NewMultipartReader(bytes.NewReader(body), boundary)
+	mr := newMultipartReader(body, boundary)
 	n := 0
-	for n < maxParts {
-		p, err := mr.NextPart()
+	for {
+		h, b, bodyErr, err := mr.next()
 		if err == io.EOF {
 			break
 		}
@@ -255,12 +257,26 @@ func (m *mimeTree) walkMultipart(boundary string, body []byte, depth int, inMess
 			}
 			break
 		}
-		b, err := io.ReadAll(io.LimitReader(p, maxPartBytes))
-		if err != nil && len(b) == 0 && n > 0 {
-			m.note("malformed MIME part: %v", err)
+		if n == maxParts {
+			m.partsCapped()
+			break
+		}
+		if len(b) > maxPartBytes {
+			b, bodyErr = b[:maxPartBytes], nil
+		}
+		if bodyErr != nil && len(b) == 0 && n > 0 {
+			m.note("malformed MIME part: %v", bodyErr)
 		}
 		n++
-		m.walk(p.Header, b, depth+1, inMessage)
+		m.walk(h, b, depth+1, inMessage)
 	}
 	return n > 0
+}
+
+// partsCapped notes, once, that parts beyond maxParts were not read.
+func (m *mimeTree) partsCapped() {
+	if !m.capped {
+		m.capped = true
+		m.note("more than %d MIME parts: the rest ignored", maxParts)
+	}
 }

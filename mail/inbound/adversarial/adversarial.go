@@ -133,7 +133,7 @@ func All(v hostile.Vars) []Input {
 		strings.Repeat("</div>", 500))
 	add("html-table", "a table row of 1 MB of cells", h("html-table")+html+"<p>"+answer+"</p><table><tr>"+fill("<td>x</td>", Size)+"</tr></table>\n")
 	add("html-links", "1 MB of links, nested through tables", h("html-links")+html+"<p>"+answer+"</p>"+
-		fill("<a href=\"https://example.net/\"><table><tr><td><a href=\"https://example.org/\">lien</a>", Size/4)+"\n")
+		fill("<a href=\"https://example.net/\"><table><tr><td><a href=\"https://example.org/\">lien</a>", Size)+"\n")
 	add("html-formatting", "1 MB of unclosed formatting elements with distinct attributes", h("html-formatting")+html+"<p>"+answer+"</p>"+
 		formatting(Size))
 	add("html-entities", "1 MB of character references", h("html-entities")+html+"<p>"+answer+fill("&amp;&#x41;&#65;&lt;&eacute;&nbsp;", Size)+"</p>\n")
