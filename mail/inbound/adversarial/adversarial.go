@@ -51,8 +51,8 @@ func All(v hostile.Vars) []Input {
 	// and their neighbours.
 	out = append(out, Input{Name: "calendar-folds", Note: "iTIP REPLY whose DESCRIPTION is folded over 300,000 continuation lines (1.2 MB)",
 		Raw: FoldedCalendar(v, 300000)})
-	out = append(out, Input{Name: "dsn-folds", Note: "delivery status notification whose Diagnostic-Code is folded over 1 MB",
-		Raw: FoldedDSN(v, Size)})
+	out = append(out, Input{Name: "dsn-folds", Note: "delivery status notification whose Diagnostic-Code is folded over 200,000 lines (1 MB)",
+		Raw: FoldedDSN(v, 200000)})
 	add("calendar-attendee-fold", "ATTENDEE folded over 1 MB, with an unbalanced quote in its CN",
 		calendarHeader("calendar-attendee-fold")+calendar("ATTENDEE;PARTSTAT=ACCEPTED;CN=\"Alice"+
 			fill("\n a;b:c", Size)+":mailto:alice@example.org\n", ""))
@@ -78,6 +78,13 @@ func All(v hostile.Vars) []Input {
 	add("header-references", "a References field of 1 MB of message ids", h("header-references")+"References: "+fill("<id-1234567890@example.net> ", Size)+"\n"+plain+answer)
 	add("header-encoded-words", "a Subject of 1 MB of RFC 2047 encoded words",
 		aliceHeader("header-encoded-words", fill("=?iso-8859-1?Q?R=E9ponse?= ", Size))+plain+answer)
+
+	add("header-long-fields", "1 MB Date, Message-ID and Content-Type values", strings.Replace(h("header-long-fields"), "Date: Wed, 23 Dec 2026 10:00:00 +0100",
+		"Date: Wed, 23 Dec 2026 "+fill("10:00:00 ", Size/4)+"\nMessage-ID: "+fill("id@x ", Size/4), 1)+
+		"Content-Type: text/plain; charset=utf-8"+fill("; p=\"v;w\"", Size/4)+"\n"+
+		"Content-Disposition: inline"+fill("; x*0*=utf-8''a%20", Size/4)+"\n\n"+answer)
+	add("header-rfc2231", "a part name in 60,000 RFC 2231 continuations", h("header-rfc2231")+"Content-Type: multipart/mixed; boundary=\"b\"\n\n--b\n"+plain+answer+
+		"--b\nContent-Type: application/octet-stream\nContent-Disposition: attachment"+rfc2231(60000)+"\n\nx\n--b--\n")
 
 	// MIME structure and transfer encodings.
 	add("mime-deep", "multipart nested 20,000 deep", h("mime-deep")+nest(20000, "Content-Type: text/plain\n\n"+answer))
@@ -120,6 +127,8 @@ func All(v hostile.Vars) []Input {
 		fill("> 1. Question ?\nRéponse un.\n> 2. Question ?\nRéponse deux.\n> 7. Note de 1 à 5 ?\n4/5\n", Size))
 	add("text-signatures", "1 MB of footers, separators and header lines", h("text-signatures")+plain+answer+
 		fill("Envoyé de mon iPhone\n-- \n-----Message d'origine-----\nDe : X\nEnvoyé : lundi 3 mars 2024\nObjet : x\n_____\n", Size))
+	add("text-rating-answer", "a 1 MB answer to the rating question", h("text-rating-answer")+plain+"> 7. Note de 1 à 5 ?\n"+
+		fill("je dirais 4 sur 5, note : 3 ou 4/5 ", Size)+"\n")
 	add("text-ratings", "1 MB of rating-like lines", h("text-ratings")+plain+answer+fill("Note : 4 sur 5, 3/5 ou 4 étoiles\n", Size))
 	add("autoreply-subject", "an automatic-reply subject over a 1 MB body", aliceHeader("autoreply-subject", "Réponse automatique")+plain+fill("mot ", Size)+"\nabsent\n")
 
@@ -154,11 +163,11 @@ func FoldedCalendar(v hostile.Vars, lines int) []byte {
 
 // FoldedDSN returns a delivery status notification, sent to Alice's
 // request's token, saying that alice@example.org failed permanently
-// (5.1.1), whose Diagnostic-Code is folded into short continuation lines up
-// to size bytes: the report of issue 10 (640 kB).
-func FoldedDSN(v hostile.Vars, size int) []byte {
+// (5.1.1), whose Diagnostic-Code is folded over lines continuation lines of
+// one character: the report of issue 10 (640 kB, 128,000 lines).
+func FoldedDSN(v hostile.Vars, lines int) []byte {
 	raw := dsnMessage("dsn-folds", "Final-Recipient: rfc822; alice@example.org\nAction: failed\nStatus: 5.1.1\n"+
-		"Diagnostic-Code: smtp; 550 5.1.1 unknown"+fill("\n  x", size)+"\n")
+		"Diagnostic-Code: smtp; 550 5.1.1 unknown"+strings.Repeat("\n  x", lines)+"\n")
 	return hostile.Fill([]byte(crlf(raw)), v)
 }
 
@@ -217,6 +226,15 @@ func nestMessages(depth int, leaf string) string {
 		fmt.Fprintf(&b, "Content-Type: message/rfc822\n\nFrom: level%d@example.net\nSubject: level %d\nMIME-Version: 1.0\n", i, i)
 	}
 	return b.String() + leaf
+}
+
+// rfc2231 is a filename parameter split into n continuations.
+func rfc2231(n int) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, ";\n filename*%d=\"part\"", i)
+	}
+	return b.String()
 }
 
 // numbered is "1. answer 1" … up to n, one a line.
