@@ -67,3 +67,20 @@ func TestFlatHTMLText(t *testing.T) {
 		`<p>Un<br>deux</p><script>x</script><div>trois</div></body></html>`
 	require.Equal(t, "Un\ndeux\n\ntrois", flatHTMLText(in))
 }
+
+// TestHTMLQuoteDepthBounded checks that blockquotes nested deeper than
+// maxQuoteDepth are rendered at that depth: still quoted, without a copy
+// of their text per level.
+func TestHTMLQuoteDepthBounded(t *testing.T) {
+	t.Parallel()
+
+	in := "<p>Oui</p>" + strings.Repeat("<blockquote>niveau", 15) + strings.Repeat("</blockquote>", 15)
+	lines := strings.Split(HTMLToText(in), "\n")
+	require.Equal(t, []string{"Oui", ""}, lines[:2])
+	require.Len(t, lines, 17)
+	for i, l := range lines[2:] {
+		depth := min(i+1, maxQuoteDepth)
+		require.Equal(t, strings.Repeat("> ", depth)+"niveau", l, "line %d", i+1)
+	}
+	require.Equal(t, "Oui", Trim(HTMLToText(in)))
+}
