@@ -100,7 +100,11 @@ func (p *parser) body() (string, string) {
 		}
 	}
 	if html != nil {
-		if s := HTMLToText(p.decode(html)); strings.TrimSpace(s) != "" {
+		s, flat := htmlToText(p.decode(html))
+		if flat {
+			p.tree.note("HTML too deep or too dense to render: read as flat text, quotes not told apart")
+		}
+		if strings.TrimSpace(s) != "" {
 			return s, "text/html"
 		}
 	}

@@ -28,17 +28,29 @@ const maxQuoteDepth = 10
 // Thunderbird's div.moz-cite-prefix, Yahoo's div.yahoo_quoted, and
 // Outlook's #divRplyFwdMsg together with everything after it.
 func HTMLToText(s string) string {
+	text, _ := htmlToText(s)
+	return text
+}
+
+// htmlToText is HTMLToText; flat reports a document too deep to render
+// with its structure (quotes included), read as flat text instead.
+func htmlToText(s string) (text string, flat bool) {
 	s = validUTF8(s)
+	// A document whose parsing would cost more than linear time (see
+	// walkTooCostly) is not parsed.
+	if len(s) >= walkCheckMin && walkTooCostly(s, walkBudget(s)) {
+		return flatHTMLText(s), true
+	}
 	doc, err := html.Parse(strings.NewReader(s))
 	if err != nil {
 		// html.Parse refuses elements nested deeper than 512: keep the
 		// text, without structure, rather than lose the reply.
-		return flatHTMLText(s)
+		return flatHTMLText(s), true
 	}
 	w := &textWriter{}
 	r := &htmlRenderer{doc: doc}
 	r.children(w, doc, 0)
-	return w.finish()
+	return w.finish(), false
 }
 
 // htmlRenderer walks the DOM; list counters live on the stack of calls.

@@ -1,6 +1,7 @@
 package inbound
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -83,4 +84,37 @@ func TestHTMLQuoteDepthBounded(t *testing.T) {
 		require.Equal(t, strings.Repeat("> ", depth)+"niveau", l, "line %d", i+1)
 	}
 	require.Equal(t, "Oui", Trim(HTMLToText(in)))
+}
+
+// TestHTMLCostEstimate checks walkTooCostly both ways: a long Gmail thread
+// (100 replies quoted inside each other, 14 kB each) keeps its structure,
+// so Trim still cuts the quotes; list items under 190 nested lists, which
+// cost html.Parse over a second per megabyte, are read flat.
+func TestHTMLCostEstimate(t *testing.T) {
+	t.Parallel()
+
+	var b strings.Builder
+	b.WriteString(`<div dir="ltr">Ma réponse en haut.</div><br>`)
+	for i := range 100 {
+		fmt.Fprintf(&b, `<div class="gmail_quote"><div dir="ltr" class="gmail_attr">Le lun. %d janv. 2024 à 10:00, X &lt;<a href="mailto:x@example.org">x@example.org</a>&gt; a écrit :<br></div>`+
+			`<blockquote class="gmail_quote" style="margin:0px 0px 0px 0.8ex;border-left:1px solid rgb(204,204,204);padding-left:1ex"><div dir="ltr">`, i+1)
+		for range 100 {
+			b.WriteString(`<div><span style="font-family:arial,sans-serif">Un paragraphe de la discussion, assez long pour être réel.</span></div><div><br></div>`)
+		}
+	}
+	for range 100 {
+		b.WriteString("</div></blockquote></div>")
+	}
+	thread := b.String()
+	require.Greater(t, len(thread), walkCheckMin)
+	require.False(t, walkTooCostly(thread, walkBudget(thread)))
+	text, flat := htmlToText(thread)
+	require.False(t, flat)
+	require.Equal(t, "Ma réponse en haut.", Trim(text))
+
+	lists := strings.Repeat("<ul><li>item", 190) + strings.Repeat("<li>x", 200000)
+	require.True(t, walkTooCostly(lists, walkBudget(lists)))
+	text, flat = htmlToText(lists)
+	require.True(t, flat)
+	require.Equal(t, 200000, strings.Count(text, "x"))
 }
