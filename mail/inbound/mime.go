@@ -229,7 +229,9 @@ func guessBoundary(body []byte) string {
 		if len(l) < 3 || !bytes.HasPrefix(l, []byte("--")) || bytes.ContainsAny(l, " \t") {
 			continue
 		}
-		if next := bytes.ToLower(lines[i+1]); bytes.HasPrefix(next, []byte("content-")) {
+		// Only the start of the next line is lowered: the last of the
+		// lines SplitN returns is the rest of the body.
+		if next := bytes.ToLower(lines[i+1][:min(len(lines[i+1]), len("content-"))]); bytes.HasPrefix(next, []byte("content-")) {
 			return string(l[2:])
 		}
 	}
