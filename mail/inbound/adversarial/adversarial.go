@@ -51,8 +51,8 @@ func All(v hostile.Vars) []Input {
 	// and their neighbours.
 	out = append(out, Input{Name: "calendar-folds", Note: "iTIP REPLY whose DESCRIPTION is folded over 300,000 continuation lines (1.2 MB)",
 		Raw: FoldedCalendar(v, 300000)})
-	out = append(out, Input{Name: "dsn-folds", Note: "delivery status notification whose Diagnostic-Code is folded over 200,000 lines (1 MB)",
-		Raw: FoldedDSN(v, 200000)})
+	out = append(out, Input{Name: "dsn-folds", Note: "delivery status notification whose Diagnostic-Code is folded over 210,000 lines (1 MB)",
+		Raw: FoldedDSN(v, 210000)})
 	add("calendar-attendee-fold", "ATTENDEE folded over 1 MB, with an unbalanced quote in its CN",
 		calendarHeader("calendar-attendee-fold")+calendar("ATTENDEE;PARTSTAT=ACCEPTED;CN=\"Alice"+
 			fill("\n a;b:c", Size)+":mailto:alice@example.org\n", ""))
@@ -75,6 +75,10 @@ func All(v hostile.Vars) []Input {
 		"To: "+fill("Someone <x@example.net>, ", Size)+"codev+{{TOKEN}}@example.org", 1)+plain+answer)
 	add("header-long-to-broken", "a To field of 1 MB that does not parse as an address list", strings.Replace(h("header-long-to-broken"), "To: Codev <codev+{{TOKEN}}@example.org>",
 		"To: "+fill("\"x <x@example.net, ", Size)+"codev+{{TOKEN}}@example.org", 1)+plain+answer)
+	add("header-comments", "From and To fields of 1 MB of nested and unclosed comments and quotes", strings.Replace(strings.Replace(h("header-comments"),
+		"To: Codev <codev+{{TOKEN}}@example.org>", "To: "+strings.Repeat("(", Size/2)+"codev+{{TOKEN}}@example.org", 1),
+		"From: Alice Dupont <alice@example.org>", "From: "+fill("\"a\\\" (b", Size/4)+" <alice@example.org>", 1)+
+		"Cc: "+fill("x <y@z> (c (d) \"e", Size/4)+"\n"+plain+answer)
 	add("header-references", "a References field of 1 MB of message ids", h("header-references")+"References: "+fill("<id-1234567890@example.net> ", Size)+"\n"+plain+answer)
 	add("header-encoded-words", "a Subject of 1 MB of RFC 2047 encoded words",
 		aliceHeader("header-encoded-words", fill("=?iso-8859-1?Q?R=E9ponse?= ", Size))+plain+answer)
@@ -105,7 +109,7 @@ func All(v hostile.Vars) []Input {
 	add("qp-space-breaks", "1 MB of quoted-printable \"=\" followed by spaces", h("qp-space-breaks")+"Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: quoted-printable\n\n"+
 		"Voici ma r=C3=A9ponse"+fill("=   \t \n= x=\t=3", Size)+"\n")
 	add("charset-utf16", "a 1 MB UTF-16 text part", h("charset-utf16")+"Content-Type: text/plain; charset=utf-16le\nContent-Transfer-Encoding: base64\n\n"+
-		wrap(base64.StdEncoding.EncodeToString([]byte(utf16LE(fill(answer, Size*3/8)))), 76))
+		wrap(base64.StdEncoding.EncodeToString([]byte(utf16LE(fill(answer, Size*2/5)))), 76))
 	add("charset-iso2022jp", "a 1 MB ISO-2022-JP part of escape sequences", h("charset-iso2022jp")+"Content-Type: text/plain; charset=iso-2022-jp\n\n"+
 		fill("\x1b$B0!\x1b(B r\x1b$(D", Size)+"\n")
 	add("charset-invalid-utf8", "1 MB of invalid UTF-8", h("charset-invalid-utf8")+plain+answer+fill("\xff\xc3(", Size)+"\n")
