@@ -1,6 +1,7 @@
 package inbound
 
 import (
+	"os"
 	"testing"
 	"time"
 
@@ -22,6 +23,20 @@ const (
 	raceSlowdown     = 20
 )
 
+// adversarialInputs are the generated inputs of package adversarial and
+// the options they are parsed with: as replies to the preparation request
+// whose text codev kept (testdata/replies/requests/prepare.eml), so that
+// the alignment with the request runs too, and the reading without it
+// whenever the request is not found.
+func adversarialInputs(t testing.TB) ([]adversarial.Input, Options) {
+	t.Helper()
+	raw, err := os.ReadFile("testdata/replies/requests/prepare.eml")
+	require.NoError(t, err)
+	request := RequestText(raw)
+	ins := append(adversarial.All(hostileVars), adversarial.Replies(hostileVars, request)...)
+	return ins, Options{Request: request, RatingQuestion: 7}
+}
+
 // TestAdversarialTime parses every generated adversarial input (see
 // package adversarial) and fails when one takes longer than
 // adversarialBound. Each must also keep Parse's promises: a kind and a
@@ -31,10 +46,11 @@ func TestAdversarialTime(t *testing.T) {
 	if raceEnabled {
 		bound *= raceSlowdown
 	}
-	for _, in := range adversarial.All(hostileVars) {
+	ins, opts := adversarialInputs(t)
+	for _, in := range ins {
 		t.Run(in.Name, func(t *testing.T) {
 			start := time.Now()
-			m := Parse(in.Raw, Options{Questions: 7, RatingQuestion: 7})
+			m := Parse(in.Raw, opts)
 			elapsed := time.Since(start)
 			t.Logf("%d bytes in %s (%.0f MB/s): %s, %s", len(in.Raw), elapsed, float64(len(in.Raw))/elapsed.Seconds()/1e6, m.Kind, m.Reason)
 			checkMessage(t, m)
@@ -46,12 +62,13 @@ func TestAdversarialTime(t *testing.T) {
 // BenchmarkAdversarial parses each adversarial input; run it on one core
 // (-cpu 1) to read the MB/s column against the bar of 10 MB/s.
 func BenchmarkAdversarial(b *testing.B) {
-	for _, in := range adversarial.All(hostileVars) {
+	ins, opts := adversarialInputs(b)
+	for _, in := range ins {
 		b.Run(in.Name, func(b *testing.B) {
 			b.SetBytes(int64(len(in.Raw)))
 			b.ReportAllocs()
 			for b.Loop() {
-				Parse(in.Raw, Options{Questions: 7, RatingQuestion: 7})
+				Parse(in.Raw, opts)
 			}
 		})
 	}

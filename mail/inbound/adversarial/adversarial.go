@@ -157,6 +157,44 @@ func All(v hostile.Vars) []Input {
 	return out
 }
 
+// Replies returns inputs answering request, the plain text of the email
+// codev sent (Parse's Options.Request): the request quoted, copied or cut
+// into by the answers, over a megabyte.
+func Replies(v hostile.Vars, request string) []Input {
+	var out []Input
+	add := func(name, note, raw string) {
+		out = append(out, Input{Name: name, Note: note, Raw: hostile.Fill([]byte(crlf(raw)), v)})
+	}
+	plain := "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n"
+	quoted := "> " + strings.ReplaceAll(strings.TrimRight(request, "\n"), "\n", "\n> ") + "\n"
+	var answered, cut strings.Builder
+	for _, l := range strings.Split(request, "\n") {
+		answered.WriteString("> " + l + "\n")
+		cut.WriteString(l)
+		if l != "" && l[0] >= '1' && l[0] <= '9' {
+			answered.WriteString("Ma réponse à cette question, sur une ligne.\n")
+			cut.WriteString(" " + fill("ma réponse écrite à la suite ", Size/8))
+		}
+		cut.WriteString("\n")
+	}
+	add("align-quoted-request", "1 MB of the request quoted again and again, answered under each question",
+		aliceHeader("align-quoted-request", "Re: Préparation")+plain+"Bonjour,\n"+fill(answered.String(), Size))
+	add("align-requests-unquoted", "1 MB of the request copied without quote marks, out of order",
+		aliceHeader("align-requests-unquoted", "Re: Préparation")+plain+answer+fill(reverseLines(request)+quoted, Size))
+	add("align-long-answers", "the request's questions each followed on their line by 128 kB of answer",
+		aliceHeader("align-long-answers", "Re: Préparation")+plain+cut.String())
+	return out
+}
+
+// reverseLines returns s with its lines in reverse order.
+func reverseLines(s string) string {
+	l := strings.Split(s, "\n")
+	for i, j := 0, len(l)-1; i < j; i, j = i+1, j-1 {
+		l[i], l[j] = l[j], l[i]
+	}
+	return strings.Join(l, "\n")
+}
+
 // FoldedCalendar returns Alice's acceptance of the session {{UID}} as an
 // iTIP REPLY whose DESCRIPTION is folded over lines continuation lines of
 // one character: the calendar part reported in issue 10 (300,000 lines,
