@@ -275,8 +275,9 @@ const (
 // proposed replacement client for NoticeClientDecline; Topics are the
 // proposals of NoticeTopics. Reason is, for a decline, the comment the
 // member wrote with it, shown as written; for the other types, the
-// technical reason recorded by codev (never message content), in
-// English, which the email puts in the group's language with ReasonText.
+// reason recorded by codev (a workflow.ReasonCode and its numbers, never
+// message content), which the email words in the group's language with
+// ReasonText.
 type Notice struct {
 	Type     string
 	Member   string

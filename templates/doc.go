@@ -51,7 +51,7 @@
 //     Alice »). The client of a session is addressed as the client in its
 //     invitation and reminder, and the animator is never told that the
 //     animator will hear of their own answer.
-//   - Reasons codev records in English (why a message was held) reach the
+//   - Reasons codev records as codes (why a message was held) reach the
 //     animator in the group's language (ReasonText), never as an English
 //     sentence in a French email.
 //

@@ -11,13 +11,18 @@ type Question struct {
 	Text string
 	// Rating marks a question answered by a number from 1 to 5.
 	Rating bool
+	// Consent marks the yes/no question that asks whether the answers may
+	// be shared with the group: only an explicit yes to it is consent
+	// (DOMAIN.md §3 rule 1).
+	Consent bool
 }
 
-// questionSet is a questionnaire in both languages. rating is the number
-// of its rating question, 0 when it has none.
+// questionSet is a questionnaire in both languages. rating and consent are
+// the numbers of its rating question and of its yes/no question about
+// sharing, 0 when it has none.
 type questionSet struct {
-	fr, en []string
-	rating int
+	fr, en          []string
+	rating, consent int
 }
 
 // learningsFR and learningsEN are the step-6 questions of DOMAIN.md §1.9,
@@ -64,6 +69,7 @@ var questionSets = map[Kind]questionSet{
 			"Quelle serait une issue satisfaisante pour vous ?",
 			"Première formulation de votre demande au groupe (« J'aimerais que le groupe m'aide à… ») et type d'aide souhaitée.",
 			"Ce que vous ne souhaitez pas aborder (limites, éléments confidentiels).",
+			"Acceptez-vous que vos réponses soient partagées avec le groupe ? Répondez oui ou non (sans « oui », elles ne le sont pas).",
 		},
 		en: []string{
 			"In one sentence: what is your problem, project or concern?",
@@ -74,18 +80,21 @@ var questionSets = map[Kind]questionSet{
 			"What would be a satisfying outcome for you?",
 			`A first wording of your request to the group ("I would like the group to help me…") and the kind of help you would like.`,
 			"What you would rather not discuss (limits, confidential matters).",
+			`May your answers be shared with the group? Answer yes or no (without a "yes", they are not).`,
 		},
+		consent: 9,
 	},
 	// DOMAIN.md §1.6, open mode: a one-line title, shared only on opt-in.
 	CallForTopics: {
 		fr: []string{
 			"Si vous souhaitez apporter un sujet, quel en est le titre, en une ligne ?",
-			"Acceptez-vous que ce titre soit communiqué au groupe avant la séance ? (oui / non)",
+			"Acceptez-vous que ce titre soit communiqué au groupe avant la séance ? Répondez oui ou non (sans « oui », il ne l'est pas).",
 		},
 		en: []string{
 			"If you would like to bring a topic, what is its title, in one line?",
-			"May this title be shared with the group before the session? (yes / no)",
+			`May this title be shared with the group before the session? Answer yes or no (without a "yes", it is not).`,
 		},
+		consent: 2,
 	},
 	// DOMAIN.md §2.1 #7, wording in « guillemets ».
 	Followup: {
@@ -170,7 +179,7 @@ func Questions(kind Kind, lang string) []Question {
 		if lang == "fr" {
 			text = frenchSpacing(text)
 		}
-		qs[i] = Question{Number: i + 1, Text: text, Rating: i+1 == set.rating}
+		qs[i] = Question{Number: i + 1, Text: text, Rating: i+1 == set.rating, Consent: i+1 == set.consent}
 	}
 	return qs
 }

@@ -159,9 +159,12 @@ func TestQuestionLines(t *testing.T) {
 
 func TestQuestions(t *testing.T) {
 	t.Parallel()
-	counts := map[Kind]int{RotationPlan: 2, Prepare: 8, PrepareReminder: 8, CallForTopics: 2, Followup: 4, FollowupReminder: 4,
+	counts := map[Kind]int{RotationPlan: 2, Prepare: 9, PrepareReminder: 9, CallForTopics: 2, Followup: 4, FollowupReminder: 4,
 		ClientPlan: 5, PlanReminder: 5, Learnings: 4, Review: 5}
 	ratings := map[Kind]int{ClientPlan: 5, PlanReminder: 5, Learnings: 4, Review: 4}
+	// The requests that ask about sharing ask it as a yes/no question.
+	consents := map[Kind]int{Prepare: 9, PrepareReminder: 9, CallForTopics: 2}
+	yesNo := map[string][]string{"fr": {"oui ou non", "?"}, "en": {"yes or no", "?"}}
 	scale := map[string]string{"fr": "de 1 à 5", "en": "from 1 to 5"}
 	for _, kind := range Kinds() {
 		for _, lang := range Languages() {
@@ -175,6 +178,14 @@ func TestQuestions(t *testing.T) {
 				}
 				if q.Rating != (q.Number == ratings[kind]) {
 					t.Errorf("%s/%s: question %d rating = %v", lang, kind, q.Number, q.Rating)
+				}
+				if q.Consent != (q.Number == consents[kind]) {
+					t.Errorf("%s/%s: question %d consent = %v", lang, kind, q.Number, q.Consent)
+				}
+				for _, w := range yesNo[lang] {
+					if q.Consent && !strings.Contains(q.Text, w) {
+						t.Errorf("%s/%s: consent question %q is not a yes/no question (%q missing)", lang, kind, q.Text, w)
+					}
 				}
 				if q.Rating && !strings.Contains(q.Text, scale[lang]) {
 					t.Errorf("%s/%s: rating question %q does not say %q", lang, kind, q.Text, scale[lang])

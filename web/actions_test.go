@@ -180,7 +180,7 @@ func TestActions(t *testing.T) {
 
 		body := claire.do("GET", page, nil).Body.String()
 		require.Contains(t, body, "alice.perso@gmail.example")
-		require.Contains(t, body, "sender is not the member the request went to")
+		require.Contains(t, body, "n&#39;est pas la personne à qui la demande avait été envoyée", "the reason, in the group's language")
 		require.NotContains(t, body, "J&#39;accepte la charte", "no content of held messages")
 		require.Contains(t, claire.do("GET", "/groups", nil).Body.String(), "2 message(s) à examiner")
 

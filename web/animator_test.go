@@ -153,7 +153,7 @@ func TestAnimatorPages(t *testing.T) {
 		root := a.browser("192.0.2.1").signIn("root@example.org")
 		body := root.do("GET", "/groups", nil).Body.String()
 		require.Contains(t, body, "stranger@mail.example")
-		require.Contains(t, body, "no reply token")
+		require.Contains(t, body, "écrit directement à l&#39;adresse du groupe", "the reason, in the page's language")
 		require.NotContains(t, body, "inscrire", "no content of held messages")
 
 		ignore := "/held/" + strconv.FormatInt(in.ID, 10) + "/ignore"

@@ -177,7 +177,7 @@ func heldRows(g *workflow.Group, held []*workflow.Inbound) []heldRow {
 		if sender == "" {
 			sender = "?"
 		}
-		rows = append(rows, heldRow{ID: in.ID, Sender: sender, Received: workflow.FormatWhen(g, in.ReceivedAt), Reason: in.Reason})
+		rows = append(rows, heldRow{ID: in.ID, Sender: sender, Received: workflow.FormatWhen(g, in.ReceivedAt), Reason: workflow.ReasonText(in.Reason, g.Language)})
 	}
 	return rows
 }

@@ -3,10 +3,8 @@ package workflow
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
-	"unicode"
-
-	"github.com/codev-org/codev/templates"
 )
 
 // declinePhrases are how people say in a reply that they cannot come, in
@@ -35,6 +33,9 @@ func DeclinesInWords(text string) bool {
 // that says the member cannot come: it counts as a DECLINED RSVP, and the
 // animator is told (with a swap proposal when it is the client). Other
 // replies to these messages are stored as free answers for the animator.
+// Like every reply handler it runs only for a reply whose token verifies,
+// whose sender is the member the request went to and whose domain did not
+// fail DMARC or DKIM (processing.reply).
 func (p *processing) declineInWords(req *Message, from *Member) (bool, error) {
 	if !DeclinesInWords(p.p.Text) || req.SessionID == 0 {
 		return false, nil
@@ -52,23 +53,21 @@ func (p *processing) declineInWords(req *Message, from *Member) (bool, error) {
 			return false, err
 		}
 	}
-	p.finish(InboundProcessed, "decline written in a reply: recorded as RSVP DECLINED")
+	p.finish(InboundProcessed, reason(ReasonDeclineInWords))
 	return true, nil
 }
 
 // confirmSwap handles the animator's answer to a notice that the client of a
-// session declined: « oui » (or "yes") swaps the client with the proposed
-// member, the client of the next session who has not declined. Anything
-// else is kept as a note.
+// session declined: an explicit « oui » (or "yes") on the reply's first
+// line swaps the client with the proposed member, the client of the next
+// session who has not declined. Anything else, « oui… enfin non » as much
+// as « non », is kept as a note. The reply comes from the animator: the
+// notice went to them only, and processing.reply checked the sender.
 func (p *processing) confirmSwap(req *Message, from *Member) (bool, error) {
-	if from.Role != RoleAnimator || req.SessionID == 0 {
+	if from.Role != RoleAnimator || !from.Active || req.SessionID == 0 {
 		return false, nil
 	}
-	g, err := p.tx.Group(p.ctx, req.GroupID)
-	if err != nil {
-		return false, err
-	}
-	if !saysYes(p.p.Text, g.Language) {
+	if !Consents(firstLine(p.p.Text)) {
 		return false, nil
 	}
 	st, err := LoadState(p.ctx, p.tx, req.GroupID)
@@ -77,13 +76,12 @@ func (p *processing) confirmSwap(req *Message, from *Member) (bool, error) {
 	}
 	sess := st.Session(req.SessionID)
 	if sess == nil || sess.ClientID != int64(req.Sequence) {
-		p.finish(InboundProcessed, "swap confirmation ignored: the session's client changed since the notice")
+		p.finish(InboundProcessed, reason(ReasonSwapStale))
 		return true, nil
 	}
 	other := p.s.swapCandidate(st, sess)
 	if other == nil {
-		p.hold("swap confirmed but no member can take the session")
-		return true, nil
+		return true, p.holdAndTell(req.GroupID, reason(ReasonSwapNoCandidate))
 	}
 	var next *Session
 	for _, o := range st.Scheduled() {
@@ -96,17 +94,24 @@ func (p *processing) confirmSwap(req *Message, from *Member) (bool, error) {
 		return false, err
 	}
 	p.enqueued = true
-	p.finish(InboundProcessed, fmt.Sprintf("swap confirmed by the animator: sessions %d and %d", sess.Number, next.Number))
+	p.finish(InboundProcessed, reason(ReasonSwapConfirmed, int64(sess.Number), int64(next.Number)))
 	return true, nil
 }
 
-// saysYes reports whether a reply starts with the language's confirmation
-// word (« oui », "yes"), whatever the case and punctuation.
-func saysYes(text, lang string) bool {
-	word := strings.ToLower(templates.SwapConfirmation(lang))
-	t := strings.ToLower(strings.TrimSpace(text))
-	first := strings.FieldsFunc(t, func(r rune) bool { return !unicode.IsLetter(r) })
-	return len(first) > 0 && (first[0] == word || first[0] == "oui" || first[0] == "yes" || first[0] == "ok")
+// firstLine is the first line of a reply that is not blank nor a greeting
+// (« Bonjour, », "Hi Claire,"): where a short answer is written.
+func firstLine(text string) string {
+	for l := range strings.Lines(text) {
+		l = strings.TrimSpace(l)
+		if l == "" {
+			continue
+		}
+		if w := strings.Fields(foldName(l)); len(w) > 0 && slices.Contains(choiceGreetings, w[0]) && len(w) <= 3 {
+			continue
+		}
+		return l
+	}
+	return ""
 }
 
 // swapInTx exchanges the clients of two sessions and pins both, so that

@@ -216,8 +216,8 @@ func (s *Service) noticeData(st *State, msg *Message, sess *Session) *templates.
 	subject := st.Member(int64(msg.Sequence))
 	switch msg.Kind {
 	case KindNoticeBounce:
-		// The reason of a bounce lists the failed addresses, which the
-		// notice already names.
+		// A bounce notice needs no reason: it names the member and the
+		// address that no longer receives mail.
 		n.Type, n.Reason = "bounce", ""
 		if subject != nil {
 			n.Member, n.Address = subject.Name, subject.Email

@@ -180,19 +180,25 @@ func TestEventInEnglish(t *testing.T) {
 	require.True(t, f.Events[0].Cancelled)
 }
 
-func TestSaysYes(t *testing.T) {
+// TestSwapConfirmation: the animator's answer to a swap proposal confirms
+// it only when its first line (after a greeting) is an explicit yes.
+func TestSwapConfirmation(t *testing.T) {
 	t.Parallel()
 	for text, want := range map[string]bool{
-		"Oui":              true,
-		"  oui, merci !":   true,
-		"YES please":       true,
-		"ok":               true,
-		"Non":              false,
-		"Je dirais oui":    false,
-		"":                 false,
-		"« Oui » bien sûr": true,
-		"ouistiti":         false,
+		"Oui":                      true,
+		"  oui, merci !":           true,
+		"YES please":               true,
+		"ok":                       true,
+		"Bonjour,\n\nOui.\nClaire": true,
+		"Je dirais oui":            true,
+		"Non":                      false,
+		"Oui… enfin non":           false,
+		"oui mais pas maintenant":  false,
+		"Oui ?":                    false,
+		"":                         false,
+		"« Oui » bien sûr":         true,
+		"ouistiti":                 false,
 	} {
-		require.Equal(t, want, saysYes(text, LangFR), "%q", text)
+		require.Equal(t, want, Consents(firstLine(text)), "%q", text)
 	}
 }

@@ -85,7 +85,7 @@ func TestServiceCycle(t *testing.T) {
 	in = h.deliver(workflow.ParsedMail{Kind: workflow.MailCalendarReply, From: bob, RSVP: &workflow.ParsedRSVP{
 		UID: sess1.UID, Attendee: bob, PartStat: "declined", Sequence: 0, Stamp: day(s1, -20)}})
 	require.Equal(t, workflow.InboundProcessed, in.Status, in.Reason)
-	require.Equal(t, "RSVP DECLINED recorded", in.Reason)
+	require.Equal(t, string(workflow.ReasonRSVPDeclined), in.Reason)
 	h.run()
 	require.Equal(t, []string{"notice_decline to " + claire}, kinds(h.mail.take()))
 

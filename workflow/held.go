@@ -6,7 +6,6 @@ package workflow
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"strings"
 )
@@ -64,7 +63,7 @@ func (s *Service) ApplyHeld(ctx context.Context, inboundID, memberID int64) erro
 			return err
 		}
 		in.GroupID, in.MemberID, in.RequestID, kind = m.GroupID, m.ID, req.ID, string(in.Kind)
-		p.finish(InboundProcessed, fmt.Sprintf("applied by the animator to member %d", m.ID))
+		p.finish(InboundProcessed, reason(ReasonAppliedByAnimator, m.ID))
 		if err := tx.UpdateInbound(ctx, in); err != nil {
 			return err
 		}
@@ -138,7 +137,7 @@ func (s *Service) IgnoreHeld(ctx context.Context, inboundID int64) error {
 		if in.Status != InboundHeld {
 			return Errorf(ECONFLICT, "message %d is no longer held (%s)", in.ID, in.Status)
 		}
-		in.Status, in.Reason, in.Raw = InboundIgnored, "ignored by the animator", nil
+		in.Status, in.Reason, in.Raw = InboundIgnored, reason(ReasonIgnoredByAnimator).String(), nil
 		return tx.UpdateInbound(ctx, in)
 	})
 	if err == nil {

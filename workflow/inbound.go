@@ -28,10 +28,18 @@ const (
 	MailOversize MailKind = "oversize"
 )
 
+// Sender authentication failures, as ParsedMail.AuthFailed says them.
+const (
+	AuthFailedDKIM  = "dkim"
+	AuthFailedDMARC = "dmarc"
+)
+
 // ParsedMail is what the mail parser understood of an inbound message. The
 // parser lives in an adapter (mail/inbound); the Service only sees this.
 type ParsedMail struct {
-	Kind       MailKind
+	Kind MailKind
+	// Reason is the parser's own fixed phrase, for the logs; what is stored
+	// and shown is the Service's Reason.
 	Reason     string
 	MessageID  string
 	InReplyTo  []string
@@ -41,9 +49,18 @@ type ParsedMail struct {
 	Text       string   // the reply without quotes and signatures
 	Answers    map[int]string
 	Rating     *int
-	Bounced    []string
-	Permanent  bool
-	RSVP       *ParsedRSVP
+	// Permanent marks a permanent delivery failure. The addresses a
+	// report names are not passed on: the member is the one the token's
+	// message went to (bounce.go).
+	Permanent bool
+	RSVP      *ParsedRSVP
+	// AuthFailed is AuthFailedDMARC or AuthFailedDKIM when the receiving
+	// server's Authentication-Results (those the adapter trusts) say the
+	// From domain failed that check, "" otherwise. Such a message is held:
+	// its sender may be forged.
+	AuthFailed string
+
+	panicked bool // the parser panicked: set by the Service only
 }
 
 // ParsedRSVP is an iTIP REPLY.
@@ -56,7 +73,8 @@ type ParsedRSVP struct {
 }
 
 // Parser turns raw bytes into a ParsedMail. It never fails: malformed input
-// gives MailUnknown and a reason.
+// gives MailUnknown and a reason. Its Reason must carry fixed phrases only,
+// never bytes of the message: it is logged.
 type Parser func(raw []byte) *ParsedMail
 
 // Notice kinds: messages to the animator about one event. Their Sequence
@@ -131,7 +149,7 @@ func (s *Service) ProcessInbound(ctx context.Context, id int64) error {
 			in.Kind = MailOversize
 			err = p2.oversize()
 		case MailAutoReply:
-			p2.finish(InboundIgnored, "auto-reply: "+p.Reason)
+			p2.finish(InboundIgnored, reason(ReasonAutoReply))
 		case MailBounce:
 			err = p2.bounce()
 		case MailCalendarReply:
@@ -139,7 +157,14 @@ func (s *Service) ProcessInbound(ctx context.Context, id int64) error {
 		case MailReply:
 			err = p2.reply()
 		default:
-			p2.hold("not understood: " + p.Reason)
+			why := ReasonNotUnderstood
+			switch {
+			case s.parser == nil:
+				why = ReasonNoParser
+			case p.panicked:
+				why = ReasonParserFailed
+			}
+			p2.hold(reason(why))
 		}
 		if err != nil {
 			return err
@@ -148,8 +173,10 @@ func (s *Service) ProcessInbound(ctx context.Context, id int64) error {
 			return fmt.Errorf("error recording inbound %d: %w", id, err)
 		}
 		kind, status = in.Kind, in.Status
+		// Kinds, ids and fixed phrases only: never bytes of the message.
 		s.log.InfoContext(ctx, "inbound: Processed message", slog.Int64("inbound_id", id),
-			slog.String("kind", string(in.Kind)), slog.String("status", in.Status), slog.String("reason", in.Reason))
+			slog.String("kind", string(in.Kind)), slog.String("status", in.Status), slog.String("reason", in.Reason),
+			slog.String("parser_reason", p.Reason), slog.Int64("group_id", in.GroupID), slog.Int64("member_id", in.MemberID))
 		if p2.enqueued || in.Status == InboundProcessed {
 			// Answers and RSVPs change what is due (no reminder after an
 			// answer, no session reminder after a decline).
@@ -163,10 +190,12 @@ func (s *Service) ProcessInbound(ctx context.Context, id int64) error {
 	return err
 }
 
+// parse runs the parser. A panic is recorded without its value, which may
+// quote the message.
 func (s *Service) parse(raw []byte) (p *ParsedMail) {
 	defer func() {
 		if r := recover(); r != nil {
-			p = &ParsedMail{Kind: MailUnknown, Reason: fmt.Sprintf("parser failed: %v", r)}
+			p = &ParsedMail{Kind: MailUnknown, Reason: "parser panicked", panicked: true}
 		}
 	}()
 	if s.parser == nil {
@@ -185,16 +214,48 @@ type processing struct {
 	enqueued bool
 }
 
-func (p *processing) finish(status, reason string) {
-	p.in.Status, p.in.Reason = status, reason
+func (p *processing) finish(status string, why Reason) {
+	p.in.Status, p.in.Reason = status, why.String()
 	if status != InboundHeld {
 		p.in.Raw = nil
 	}
 }
 
-// hold keeps the message for the animator and tells them once.
-func (p *processing) hold(reason string) {
-	p.finish(InboundHeld, reason)
+// hold keeps the message for the animator; noticeHeld tells them.
+func (p *processing) hold(why Reason) {
+	p.finish(InboundHeld, why)
+}
+
+// holdAndTell holds the message and tells the group's animator once.
+func (p *processing) holdAndTell(groupID int64, why Reason) error {
+	p.hold(why)
+	return p.noticeHeld(groupID)
+}
+
+// authFailed reports whether the receiving server said the sender's domain
+// failed DMARC or DKIM, and the reason to hold the message for: its From
+// may be forged, so nothing it says on a member's behalf is applied.
+func (p *processing) authFailed() (Reason, bool) {
+	switch p.p.AuthFailed {
+	case "":
+		return Reason{}, false
+	case AuthFailedDKIM:
+		return reason(ReasonDKIMFailed), true
+	}
+	return reason(ReasonDMARCFailed), true
+}
+
+// sameAddress compares two addresses as codev stores them: trimmed,
+// lowercased, without a mailto: scheme or angle brackets. Sub-addresses
+// (alice+x@) are other addresses.
+func sameAddress(a, b string) bool {
+	norm := func(s string) string {
+		s = strings.ToLower(strings.TrimSpace(s))
+		s = strings.TrimPrefix(s, "mailto:")
+		return strings.TrimSuffix(strings.TrimPrefix(s, "<"), ">")
+	}
+	na := norm(a)
+	return na != "" && na == norm(b)
 }
 
 // request finds the outgoing message a reply answers: by the token in a
@@ -249,10 +310,10 @@ func (p *processing) reply() error {
 	case err != nil:
 		return err
 	case tampered:
-		p.hold("the reply token does not verify")
+		p.hold(reason(ReasonTokenTampered))
 		return nil
 	case req == nil:
-		p.hold("no reply token: not an answer to a codev email")
+		p.hold(reason(ReasonNoToken))
 		return nil
 	}
 	if req, err = p.original(req); err != nil {
@@ -264,13 +325,16 @@ func (p *processing) reply() error {
 		return err
 	}
 	p.in.MemberID = member.ID
-	if !strings.EqualFold(p.p.From, member.Email) {
-		p.hold(fmt.Sprintf("sender is not the member the request went to (member %d)", member.ID))
-		return p.noticeHeld(req.GroupID)
+	if !sameAddress(p.p.From, member.Email) {
+		return p.holdAndTell(req.GroupID, reason(ReasonSenderNotMember, member.ID))
+	}
+	// Also for declines in words and the animator's confirmations, which
+	// the handlers below apply on the sender's behalf.
+	if why, failed := p.authFailed(); failed {
+		return p.holdAndTell(req.GroupID, why)
 	}
 	if strings.TrimSpace(p.p.Text) == "" && len(p.p.Answers) == 0 {
-		p.hold("the reply is empty")
-		return p.noticeHeld(req.GroupID)
+		return p.holdAndTell(req.GroupID, reason(ReasonEmptyReply))
 	}
 	if handle, ok := replyHandlers[req.Kind]; ok {
 		done, err := handle(p, req, member)
@@ -284,7 +348,7 @@ func (p *processing) reply() error {
 	if err := p.forgetText(req); err != nil {
 		return err
 	}
-	p.finish(InboundProcessed, "answers recorded")
+	p.finish(InboundProcessed, reason(ReasonAnswersRecorded))
 	return nil
 }
 
@@ -305,9 +369,16 @@ var replyHandlers = map[Kind]replyHandler{
 // Numbered answers go to their questions; otherwise the whole text is one
 // free answer (question 0). A rating is stored as the rating question's
 // answer. Re-applying replaces the same rows.
+//
+// Every answer to a request is Shared when, and only when, the answer to
+// its consent question is an explicit yes (Consents): an answer to that
+// question, whenever it comes, sets the flag on all of them.
 func (s *Service) applyAnswers(ctx context.Context, tx Tx, req *Message, p *ParsedMail, inboundID int64) error {
 	now := s.clock.Now()
-	shared := consentToShare(p.Text)
+	shared, err := s.consent(ctx, tx, req, p)
+	if err != nil {
+		return err
+	}
 	save := func(q int, text string) error {
 		return tx.SaveAnswer(ctx, &Answer{GroupID: req.GroupID, SessionID: req.SessionID, MemberID: req.MemberID,
 			RequestID: req.ID, Kind: answeredKind(req.Kind), Question: q, Text: strings.TrimSpace(text),
@@ -356,23 +427,42 @@ func ratingQuestion(k Kind) int {
 	return 0
 }
 
-// consentToShare reports whether a client wrote that their answers may be
-// shared with the group. Default is no (DOMAIN.md §3 rule 1).
-func consentToShare(text string) bool {
-	t := strings.ToLower(text)
-	for _, phrase := range []string{"peut être partagé", "peuvent être partagé", "vous pouvez partager",
-		"j'accepte que ce soit partagé", "ok pour partager", "may be shared", "can be shared", "you may share", "ok to share"} {
-		if strings.Contains(t, phrase) {
-			return true
+// consent reads whether the answers to req may be shared with the group:
+// from this reply's answer to the request's consent question, else from
+// the one stored before. When this reply answers it, the answers stored
+// before take its value too.
+func (s *Service) consent(ctx context.Context, tx Tx, req *Message, p *ParsedMail) (bool, error) {
+	q := consentQuestion(req.Kind)
+	if q == 0 {
+		return false, nil
+	}
+	answer, given := p.Answers[q]
+	shared := given && Consents(answer)
+	all, err := tx.Answers(ctx, req.GroupID)
+	if err != nil {
+		return false, err
+	}
+	for _, a := range all {
+		if a.RequestID != req.ID {
+			continue
+		}
+		switch {
+		case !given && a.Question == q:
+			return a.Shared, nil
+		case given && a.Shared != shared:
+			a.Shared = shared
+			if err := tx.SaveAnswer(ctx, a); err != nil {
+				return false, err
+			}
 		}
 	}
-	return false
+	return shared, nil
 }
 
 // oversize holds a message too large to download; its header still names
 // the request it answers, so the group's animator can be told.
 func (p *processing) oversize() error {
-	p.hold(fmt.Sprintf("message of %d bytes is above the size limit: only its header was read", p.in.Size))
+	p.hold(reason(ReasonOversize, p.in.Size))
 	req, _, err := p.request()
 	if err != nil || req == nil {
 		return err

@@ -73,21 +73,21 @@ func TestProcessInbound(t *testing.T) {
 			mail: func(*group) workflow.ParsedMail {
 				return workflow.ParsedMail{Kind: workflow.MailAutoReply, Reason: "Auto-Submitted"}
 			},
-			status: workflow.InboundIgnored, reason: "auto-reply: Auto-Submitted",
+			status: workflow.InboundIgnored, reason: string(workflow.ReasonAutoReply),
 		},
 		{
 			name: "NotUnderstood",
 			mail: func(*group) workflow.ParsedMail {
 				return workflow.ParsedMail{Kind: workflow.MailUnknown, Reason: "no text part"}
 			},
-			status: workflow.InboundHeld, reason: "not understood: no text part",
+			status: workflow.InboundHeld, reason: string(workflow.ReasonNotUnderstood),
 		},
 		{
 			name: "NoToken",
 			mail: func(*group) workflow.ParsedMail {
 				return workflow.ParsedMail{Kind: workflow.MailReply, From: alice, Text: "Bonjour", Recipients: []string{"codev@codev.test"}}
 			},
-			status: workflow.InboundHeld, reason: "no reply token: not an answer to a codev email",
+			status: workflow.InboundHeld, reason: string(workflow.ReasonNoToken),
 		},
 		{
 			name: "TamperedToken",
@@ -95,7 +95,7 @@ func TestProcessInbound(t *testing.T) {
 				return workflow.ParsedMail{Kind: workflow.MailReply, From: alice, Text: "Bonjour",
 					Recipients: []string{"codev+" + g.signer.Sign(workflow.TokenPreferences, g.welcome(alice).ID) + "@codev.test"}}
 			},
-			status: workflow.InboundHeld, reason: "the reply token does not verify",
+			status: workflow.InboundHeld, reason: string(workflow.ReasonTokenTampered),
 		},
 		{
 			name: "TokenOfNoMessage",
@@ -103,7 +103,7 @@ func TestProcessInbound(t *testing.T) {
 				return workflow.ParsedMail{Kind: workflow.MailReply, From: alice, Text: "Bonjour",
 					Recipients: []string{mailbox.Tagged(g.signer.Sign(workflow.TokenReply, 999999))}}
 			},
-			status: workflow.InboundHeld, reason: "no reply token: not an answer to a codev email",
+			status: workflow.InboundHeld, reason: string(workflow.ReasonNoToken),
 		},
 		{
 			name: "TokenInInReplyTo",
@@ -111,7 +111,7 @@ func TestProcessInbound(t *testing.T) {
 				return workflow.ParsedMail{Kind: workflow.MailReply, From: "Alice@Example.org", Text: "J'accepte la charte.",
 					Recipients: []string{"codev@codev.test"}, InReplyTo: []string{g.welcome(alice).MessageID}}
 			},
-			status: workflow.InboundProcessed, reason: "answers recorded",
+			status: workflow.InboundProcessed, reason: string(workflow.ReasonAnswersRecorded),
 			check: func(t *testing.T, g *group, in *workflow.Inbound) {
 				st := g.harness.state(g.id)
 				require.Len(t, st.Answers, 1)
@@ -130,9 +130,12 @@ func TestProcessInbound(t *testing.T) {
 				return workflow.ParsedMail{Kind: workflow.MailReply, From: alice, Text: "Oui. Ceci peut être partagé avec le groupe.",
 					Recipients: []string{g.replyTo(g.welcome(alice))}}
 			},
-			status: workflow.InboundProcessed, reason: "answers recorded",
+			status: workflow.InboundProcessed, reason: string(workflow.ReasonAnswersRecorded),
 			check: func(t *testing.T, g *group, _ *workflow.Inbound) {
-				require.True(t, g.harness.state(g.id).Answers[0].Shared)
+				// Consent is an explicit yes to the yes/no question of a
+				// request that asks one (call for topics, preparation), read
+				// from that answer only: the welcome asks none.
+				require.False(t, g.harness.state(g.id).Answers[0].Shared)
 			},
 		},
 		{
@@ -141,7 +144,7 @@ func TestProcessInbound(t *testing.T) {
 				return workflow.ParsedMail{Kind: workflow.MailReply, From: "mallory@example.net", Text: "Je ne viendrai plus",
 					Recipients: []string{g.replyTo(g.welcome(alice))}}
 			},
-			status: workflow.InboundHeld, reason: "sender is not the member the request went to",
+			status: workflow.InboundHeld, reason: string(workflow.ReasonSenderNotMember),
 			notice: workflow.KindNoticeHeld,
 			check: func(t *testing.T, g *group, in *workflow.Inbound) {
 				require.Equal(t, g.m(alice).ID, in.MemberID, "matched for the animator, not applied")
@@ -155,22 +158,22 @@ func TestProcessInbound(t *testing.T) {
 			mail: func(g *group) workflow.ParsedMail {
 				return workflow.ParsedMail{Kind: workflow.MailReply, From: alice, Text: " \n", Recipients: []string{g.replyTo(g.welcome(alice))}}
 			},
-			status: workflow.InboundHeld, reason: "the reply is empty",
+			status: workflow.InboundHeld, reason: string(workflow.ReasonEmptyReply),
 			notice: workflow.KindNoticeHeld,
 		},
 		{
 			name: "TransientBounce",
 			mail: func(*group) workflow.ParsedMail {
-				return workflow.ParsedMail{Kind: workflow.MailBounce, Bounced: []string{alice}}
+				return workflow.ParsedMail{Kind: workflow.MailBounce}
 			},
-			status: workflow.InboundProcessed, reason: "transient delivery failure: logged only",
+			status: workflow.InboundProcessed, reason: string(workflow.ReasonBounceTransient),
 		},
 		{
 			name: "ForgedBounce",
 			mail: func(*group) workflow.ParsedMail {
-				return workflow.ParsedMail{Kind: workflow.MailBounce, Permanent: true, Bounced: []string{alice}, Recipients: []string{"codev@codev.test"}}
+				return workflow.ParsedMail{Kind: workflow.MailBounce, Permanent: true, Recipients: []string{"codev@codev.test"}}
 			},
-			status: workflow.InboundHeld, reason: "permanent bounce without a codev token",
+			status: workflow.InboundHeld, reason: string(workflow.ReasonBounceNoToken),
 			check: func(t *testing.T, g *group, _ *workflow.Inbound) {
 				require.False(t, g.m(alice).Bounced, "a forged bounce must not silence a member")
 			},
@@ -178,10 +181,10 @@ func TestProcessInbound(t *testing.T) {
 		{
 			name: "PermanentBounce",
 			mail: func(g *group) workflow.ParsedMail {
-				return workflow.ParsedMail{Kind: workflow.MailBounce, Permanent: true, Bounced: []string{alice},
+				return workflow.ParsedMail{Kind: workflow.MailBounce, Permanent: true,
 					Recipients: []string{g.replyTo(g.welcome(alice))}}
 			},
-			status: workflow.InboundProcessed, reason: "permanent bounce: 1 member address(es) flagged",
+			status: workflow.InboundProcessed, reason: string(workflow.ReasonBounceRecorded),
 			notice: workflow.KindNoticeBounce,
 			check: func(t *testing.T, g *group, in *workflow.Inbound) {
 				require.True(t, g.m(alice).Bounced)
@@ -199,7 +202,7 @@ func TestProcessInbound(t *testing.T) {
 			mail: func(*group) workflow.ParsedMail {
 				return workflow.ParsedMail{Kind: workflow.MailCalendarReply, From: bob}
 			},
-			status: workflow.InboundHeld, reason: "calendar reply without UID or attendee",
+			status: workflow.InboundHeld, reason: string(workflow.ReasonRSVPIncomplete),
 		},
 		{
 			name: "CalendarReplyUnknownEvent",
@@ -208,7 +211,7 @@ func TestProcessInbound(t *testing.T) {
 				p.RSVP.UID = "someone-else@example.org"
 				return p
 			},
-			status: workflow.InboundIgnored, reason: "calendar reply for an unknown event",
+			status: workflow.InboundIgnored, reason: string(workflow.ReasonRSVPUnknownEvent),
 		},
 		{
 			name: "CalendarReplyFromAStranger",
@@ -217,18 +220,19 @@ func TestProcessInbound(t *testing.T) {
 				p.RSVP.Attendee = "mallory@example.net"
 				return p
 			},
-			status: workflow.InboundHeld, reason: "calendar reply from an attendee who is not in the group",
+			status: workflow.InboundHeld, reason: string(workflow.ReasonRSVPNotMember),
 			notice: workflow.KindNoticeHeld,
 		},
 		{
 			name:   "CalendarReplyDelegated",
 			mail:   func(g *group) workflow.ParsedMail { return rsvp(g, "delegated", 0) },
-			status: workflow.InboundHeld, reason: "calendar reply with participation status DELEGATED",
+			status: workflow.InboundHeld, reason: string(workflow.ReasonRSVPBadStatus),
+			notice: workflow.KindNoticeHeld, // held messages of a group are told to its animator
 		},
 		{
 			name:   "CalendarReplyAccepted",
 			mail:   func(g *group) workflow.ParsedMail { return rsvp(g, "Accepted", 0) },
-			status: workflow.InboundProcessed, reason: "RSVP ACCEPTED recorded",
+			status: workflow.InboundProcessed, reason: string(workflow.ReasonRSVPAccepted),
 			check: func(t *testing.T, g *group, _ *workflow.Inbound) {
 				st := g.harness.state(g.id)
 				r := st.RSVP(st.SessionNumber(1).ID, g.m(bob).ID)
@@ -239,7 +243,7 @@ func TestProcessInbound(t *testing.T) {
 				p.RSVP.Stamp = start.Add(-time.Hour)
 				in := g.deliver(p)
 				require.Equal(t, workflow.InboundIgnored, in.Status)
-				require.Equal(t, "a newer calendar reply is already recorded", in.Reason)
+				require.Equal(t, string(workflow.ReasonRSVPSuperseded), in.Reason)
 				st = g.harness.state(g.id)
 				require.Equal(t, workflow.RSVPAccepted, st.RSVP(st.SessionNumber(1).ID, g.m(bob).ID).PartStat)
 				require.Empty(t, g.notices(workflow.KindNoticeDecline))
@@ -248,7 +252,7 @@ func TestProcessInbound(t *testing.T) {
 		{
 			name:   "CalendarReplyDeclined",
 			mail:   func(g *group) workflow.ParsedMail { return rsvp(g, "DECLINED", 0) },
-			status: workflow.InboundProcessed, reason: "RSVP DECLINED recorded",
+			status: workflow.InboundProcessed, reason: string(workflow.ReasonRSVPDeclined),
 			notice: workflow.KindNoticeDecline,
 		},
 		{
@@ -259,14 +263,14 @@ func TestProcessInbound(t *testing.T) {
 				g.mail.take()
 				return rsvp(g, "ACCEPTED", 0)
 			},
-			status: workflow.InboundIgnored, reason: "calendar reply to an older version (SEQUENCE 0 < 1)",
+			status: workflow.InboundIgnored, reason: string(workflow.ReasonRSVPOldSequence),
 		},
 		{
 			name: "Oversize",
 			mail: func(g *group) workflow.ParsedMail {
 				return workflow.ParsedMail{Kind: workflow.MailReply, From: alice, Recipients: []string{g.replyTo(g.welcome(alice))}}
 			},
-			status: workflow.InboundHeld, reason: "above the size limit: only its header was read",
+			status: workflow.InboundHeld, reason: string(workflow.ReasonOversize),
 			notice: workflow.KindNoticeHeld,
 			check: func(t *testing.T, g *group, in *workflow.Inbound) {
 				require.Equal(t, workflow.MailOversize, in.Kind)
@@ -327,8 +331,8 @@ func TestProcessInboundParserFailures(t *testing.T) {
 		opt    harnessOption
 		reason string
 	}{
-		{"NoParser", withoutParser(), "not understood: no parser configured"},
-		{"ParserPanics", withParser(func([]byte) *workflow.ParsedMail { panic("boom") }), "not understood: parser failed: boom"},
+		{"NoParser", withoutParser(), string(workflow.ReasonNoParser)},
+		{"ParserPanics", withParser(func([]byte) *workflow.ParsedMail { panic("boom") }), string(workflow.ReasonParserFailed)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

@@ -30,7 +30,8 @@ const KindNoticeTopics Kind = "notice_topics"
 // when a group file moves it rather than having an offset of its own.
 const topicChoiceDelay Days = 4
 
-// Questions of the call for topics (the wording lives in templates).
+// Questions of the call for topics (the wording lives in templates): the
+// title, and the yes/no question whether it may be shared (consent.go).
 const (
 	questionTopicTitle   = 1
 	questionTopicConsent = 2
@@ -41,7 +42,7 @@ type proposal struct {
 	number int // what the animator replies to choose it
 	member *Member
 	title  string
-	shared bool  // the author agreed to the title being shared with the group
+	shared bool  // the author answered an explicit yes to the consent question
 	first  int64 // lowest answer ID: the order of arrival
 }
 
@@ -70,12 +71,11 @@ func proposals(st *State, sessionID int64) []proposal {
 			order = append(order, p)
 		}
 		p.first = min(p.first, a.ID)
-		p.shared = p.shared || a.Shared
 		switch a.Question {
 		case questionTopicTitle:
 			p.title = titleLine(a.Text)
 		case questionTopicConsent:
-			p.shared = p.shared || saysYes(a.Text, st.Group.Language)
+			p.shared = Consents(a.Text)
 		case 0:
 			free[a.MemberID] = titleLine(a.Text)
 		}
@@ -144,31 +144,30 @@ func (p *processing) chooseClient(req *Message, from *Member) (bool, error) {
 	}
 	sess := st.Session(req.SessionID)
 	now := p.s.clock.Now()
-	held := func(format string, args ...any) (bool, error) {
-		p.hold(fmt.Sprintf(format, args...))
-		return true, p.noticeHeld(req.GroupID)
+	held := func(code ReasonCode, args ...int64) (bool, error) {
+		return true, p.holdAndTell(req.GroupID, reason(code, args...))
 	}
 	switch {
 	case from.Role != RoleAnimator || !from.Active:
-		return held("only the group's animator chooses the client")
+		return held(ReasonChoiceNotAnimator)
 	case sess == nil || sess.Cancelled():
-		return held("the session of this list of topics was cancelled")
+		return held(ReasonChoiceCancelled)
 	case !sess.Start.After(now):
-		return held("session %d has started: the client is chosen in the session", sess.Number)
+		return held(ReasonChoiceStarted, int64(sess.Number))
 	}
 	chosen, why := pickMember(st, proposals(st, sess.ID), p.p.Text)
 	if chosen == nil {
-		return held("the choice of the client of session %d was not understood: %s", sess.Number, why)
+		return held(why.Code, append([]int64{int64(sess.Number)}, why.Args...)...)
 	}
 	if cur := st.Member(sess.ClientID); cur != nil && cur.Active {
 		if cur.ID == chosen.ID {
-			p.finish(InboundProcessed, fmt.Sprintf("member %d is already the client of session %d", chosen.ID, sess.Number))
+			p.finish(InboundProcessed, reason(ReasonChoiceSameClient, chosen.ID, int64(sess.Number)))
 			return true, nil
 		}
-		return held("session %d already has a client (member %d): it is not changed by email", sess.Number, cur.ID)
+		return held(ReasonChoiceHasClient, int64(sess.Number), cur.ID)
 	}
 	if other := turnOf(st, chosen, sess); other != nil {
-		return held("member %d already had their turn this cycle (session %d)", chosen.ID, other.Number)
+		return held(ReasonChoiceHadTurn, chosen.ID, int64(other.Number))
 	}
 	sess.ClientID, sess.Pinned = chosen.ID, true
 	if err := p.tx.UpdateSession(p.ctx, sess); err != nil {
@@ -180,7 +179,7 @@ func (p *processing) chooseClient(req *Message, from *Member) (bool, error) {
 			return false, err
 		}
 	}
-	p.finish(InboundProcessed, fmt.Sprintf("client of session %d chosen by the animator: member %d", sess.Number, chosen.ID))
+	p.finish(InboundProcessed, reason(ReasonClientChosen, int64(sess.Number), chosen.ID))
 	return true, nil
 }
 
@@ -194,9 +193,10 @@ var choiceGreetings = []string{"bonjour", "bonsoir", "salut", "hello", "hi", "de
 // is not a greeting holds a proposal's number, or the full name or first
 // name of a proposer (case and accents ignored) or, failing that, of
 // another active member who has not proposed a topic by email. It returns
-// nil and why when the line names nobody or more than one person; why
-// never quotes the reply.
-func pickMember(st *State, props []proposal, text string) (*Member, string) {
+// nil and why when the line names nobody or more than one person: a
+// choice_* code whose Args lack the session number, which the caller puts
+// first; why never quotes the reply.
+func pickMember(st *State, props []proposal, text string) (*Member, Reason) {
 	line := ""
 	for l := range strings.Lines(text) {
 		l = strings.Trim(strings.TrimSpace(l), "«»\"'“”‘’ \u00a0.,;:!?()[]")
@@ -210,19 +210,19 @@ func pickMember(st *State, props []proposal, text string) (*Member, string) {
 		break
 	}
 	if line == "" {
-		return nil, "the reply is empty"
+		return nil, reason(ReasonChoiceEmpty)
 	}
 	if m := reChoiceNumber.FindStringSubmatch(strings.ToLower(line)); m != nil {
 		n, _ := strconv.Atoi(m[1])
 		for _, p := range props {
 			if p.number == n {
 				if !p.member.Active {
-					return nil, fmt.Sprintf("proposal %d is from a member who left the group", n)
+					return nil, reason(ReasonChoiceMemberLeft, int64(n))
 				}
-				return p.member, ""
+				return p.member, Reason{}
 			}
 		}
-		return nil, fmt.Sprintf("there is no proposal number %d (%d proposals)", n, len(props))
+		return nil, reason(ReasonChoiceNoProposal, int64(n), int64(len(props)))
 	}
 	var proposers, others []*Member
 	for _, p := range props {
@@ -238,12 +238,12 @@ func pickMember(st *State, props []proposal, text string) (*Member, string) {
 	words := strings.Fields(foldName(line))
 	for _, group := range [][]*Member{proposers, others} {
 		if m, ambiguous := matchName(group, words); ambiguous {
-			return nil, "the first name given is shared by several members: give the full name or the number"
+			return nil, reason(ReasonChoiceAmbiguous)
 		} else if m != nil {
-			return m, ""
+			return m, Reason{}
 		}
 	}
-	return nil, "the first line is neither a proposal's number nor a member's name"
+	return nil, reason(ReasonChoiceNoMatch)
 }
 
 // matchName finds the member whose full name starts the line, or else

@@ -297,37 +297,37 @@ func TestPickMember(t *testing.T) {
 	tests := []struct {
 		reply string
 		want  int64  // member chosen, 0 for none
-		why   string // part of the reason when none
+		why   Reason // why none was chosen (without the session number)
 	}{
-		{"2", 2, ""},
-		{"« 2 »", 2, ""},
-		{"n°2", 2, ""},
-		{"N° 1.", 4, ""},
-		{"no. 1", 4, ""},
-		{"numéro 2", 2, ""},
-		{"#2", 2, ""},
-		{"2 - Alice", 2, ""},
-		{"1\n\nClaire", 4, ""},
-		{"Bonjour,\n\n2\n\nClaire", 2, ""},
-		{"alice", 2, ""},
-		{"ALICE DUPONT", 2, ""},
-		{"Chloe", 4, ""},
-		{"chloé bernard, merci", 4, ""},
-		{"Bob", 3, ""},           // not a proposer, but a member without a topic by email
-		{"Émilie Durand", 6, ""}, // full name settles a shared first name
-		{"Emilie", 0, "several"}, // ambiguous
-		{"4", 0, "no proposal number 4"},
-		{"3", 0, "left the group"},
-		{"Zoé", 0, "neither"}, // a former member is nobody
-		{"Je choisis Alice", 0, "neither"},
-		{"2027", 0, "neither"},
-		{"", 0, "empty"},
+		{"2", 2, Reason{}},
+		{"« 2 »", 2, Reason{}},
+		{"n°2", 2, Reason{}},
+		{"N° 1.", 4, Reason{}},
+		{"no. 1", 4, Reason{}},
+		{"numéro 2", 2, Reason{}},
+		{"#2", 2, Reason{}},
+		{"2 - Alice", 2, Reason{}},
+		{"1\n\nClaire", 4, Reason{}},
+		{"Bonjour,\n\n2\n\nClaire", 2, Reason{}},
+		{"alice", 2, Reason{}},
+		{"ALICE DUPONT", 2, Reason{}},
+		{"Chloe", 4, Reason{}},
+		{"chloé bernard, merci", 4, Reason{}},
+		{"Bob", 3, Reason{}},                         // not a proposer, but a member without a topic by email
+		{"Émilie Durand", 6, Reason{}},               // full name settles a shared first name
+		{"Emilie", 0, reason(ReasonChoiceAmbiguous)}, // ambiguous
+		{"4", 0, reason(ReasonChoiceNoProposal, 4, 3)},
+		{"3", 0, reason(ReasonChoiceMemberLeft, 3)},
+		{"Zoé", 0, reason(ReasonChoiceNoMatch)}, // a former member is nobody
+		{"Je choisis Alice", 0, reason(ReasonChoiceNoMatch)},
+		{"2027", 0, reason(ReasonChoiceNoMatch)},
+		{"", 0, reason(ReasonChoiceEmpty)},
 	}
 	for _, tc := range tests {
 		m, why := pickMember(st, props, tc.reply)
 		if tc.want == 0 {
 			require.Nil(t, m, "%q", tc.reply)
-			require.Contains(t, why, tc.why, "%q", tc.reply)
+			require.Equal(t, tc.why, why, "%q", tc.reply)
 			continue
 		}
 		require.NotNil(t, m, "%q: %s", tc.reply, why)

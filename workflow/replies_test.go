@@ -1,7 +1,6 @@
 package workflow_test
 
 import (
-	"fmt"
 	"testing"
 	"time"
 
@@ -19,7 +18,7 @@ func TestDeclineInWords(t *testing.T) {
 	inv := g.invitation(bob, 1)
 	in := g.reply(inv, bob, workflow.ParsedMail{Text: "Bonjour, désolé, je ne pourrai pas être là le 12."})
 	require.Equal(t, workflow.InboundProcessed, in.Status)
-	require.Equal(t, "decline written in a reply: recorded as RSVP DECLINED", in.Reason)
+	require.Equal(t, string(workflow.ReasonDeclineInWords), in.Reason)
 	st := g.harness.state(g.id)
 	r := st.RSVP(st.SessionNumber(1).ID, g.m(bob).ID)
 	require.NotNil(t, r)
@@ -30,7 +29,7 @@ func TestDeclineInWords(t *testing.T) {
 	// Anything else in reply to an invitation is a note for the animator.
 	in = g.reply(g.invitation(chloe, 1), chloe, workflow.ParsedMail{Text: "Merci, à bientôt !"})
 	require.Equal(t, workflow.InboundProcessed, in.Status)
-	require.Equal(t, "answers recorded", in.Reason)
+	require.Equal(t, string(workflow.ReasonAnswersRecorded), in.Reason)
 	require.Len(t, g.harness.state(g.id).Answers, 1)
 	require.Empty(t, g.notices(workflow.KindNoticeDecline))
 }
@@ -74,12 +73,12 @@ func TestConfirmSwap(t *testing.T) {
 
 	// A reply that is not « oui » is a note, and swaps nothing.
 	in := g.reply(notice, claire, workflow.ParsedMail{Text: "Je vais voir avec elle."})
-	require.Equal(t, "answers recorded", in.Reason)
+	require.Equal(t, string(workflow.ReasonAnswersRecorded), in.Reason)
 	require.Equal(t, g.m(alice).ID, g.harness.state(g.id).SessionNumber(1).ClientID)
 
 	in = g.reply(notice, claire, workflow.ParsedMail{Text: "Oui, merci !"})
 	require.Equal(t, workflow.InboundProcessed, in.Status)
-	require.Equal(t, "swap confirmed by the animator: sessions 1 and 2", in.Reason)
+	require.Equal(t, workflow.Reason{Code: workflow.ReasonSwapConfirmed, Args: []int64{1, 2}}.String(), in.Reason)
 	st := g.harness.state(g.id)
 	s1, s2 := st.SessionNumber(1), st.SessionNumber(2)
 	require.Equal(t, g.m(bob).ID, s1.ClientID)
@@ -92,7 +91,7 @@ func TestConfirmSwap(t *testing.T) {
 	// The same confirmation again finds the client changed.
 	in = g.reply(notice, claire, workflow.ParsedMail{Text: "oui"})
 	require.Equal(t, workflow.InboundProcessed, in.Status)
-	require.Equal(t, "swap confirmation ignored: the session's client changed since the notice", in.Reason)
+	require.Equal(t, string(workflow.ReasonSwapStale), in.Reason)
 }
 
 func TestConfirmSwapWithNobodyToSwapWith(t *testing.T) {
@@ -105,7 +104,7 @@ func TestConfirmSwapWithNobodyToSwapWith(t *testing.T) {
 	notice := clientDeclines(t, g)
 	in := g.reply(notice, claire, workflow.ParsedMail{Text: "Yes"})
 	require.Equal(t, workflow.InboundHeld, in.Status)
-	require.Equal(t, "swap confirmed but no member can take the session", in.Reason)
+	require.Equal(t, string(workflow.ReasonSwapNoCandidate), in.Reason)
 	require.Equal(t, g.m(alice).ID, g.harness.state(g.id).SessionNumber(1).ClientID)
 }
 
@@ -152,7 +151,7 @@ func TestChooseClient(t *testing.T) {
 	g, list := openGroup(t)
 	in := g.reply(list, claire, workflow.ParsedMail{Text: "Bonjour,\n\n2\n\nClaire"})
 	require.Equal(t, workflow.InboundProcessed, in.Status, in.Reason)
-	require.Equal(t, fmt.Sprintf("client of session 1 chosen by the animator: member %d", g.m(bob).ID), in.Reason)
+	require.Equal(t, workflow.Reason{Code: workflow.ReasonClientChosen, Args: []int64{1, g.m(bob).ID}}.String(), in.Reason)
 	st := g.harness.state(g.id)
 	s1 := st.SessionNumber(1)
 	require.Equal(t, g.m(bob).ID, s1.ClientID)
@@ -175,10 +174,10 @@ func TestChooseClient(t *testing.T) {
 	// The same choice again is no change; another one is held.
 	in = g.reply(list, claire, workflow.ParsedMail{Text: "Bob"})
 	require.Equal(t, workflow.InboundProcessed, in.Status)
-	require.Contains(t, in.Reason, "is already the client of session 1")
+	require.Equal(t, workflow.Reason{Code: workflow.ReasonChoiceSameClient, Args: []int64{g.m(bob).ID, 1}}.String(), in.Reason)
 	in = g.reply(list, claire, workflow.ParsedMail{Text: "1"})
 	require.Equal(t, workflow.InboundHeld, in.Status)
-	require.Contains(t, in.Reason, "session 1 already has a client")
+	require.Equal(t, workflow.Reason{Code: workflow.ReasonChoiceHasClient, Args: []int64{1, g.m(bob).ID}}.String(), in.Reason)
 	require.Len(t, g.notices(workflow.KindNoticeHeld), 1)
 
 	// Session 2: Bob had his turn; naming him is held.
@@ -189,7 +188,7 @@ func TestChooseClient(t *testing.T) {
 	list2 := g.message(g.id, workflow.KindNoticeTopics, g.m(claire).ID, st.SessionNumber(2).ID)
 	in = g.reply(list2, claire, workflow.ParsedMail{Text: "Bob Martin"})
 	require.Equal(t, workflow.InboundHeld, in.Status)
-	require.Equal(t, fmt.Sprintf("member %d already had their turn this cycle (session 1)", g.m(bob).ID), in.Reason)
+	require.Equal(t, workflow.Reason{Code: workflow.ReasonChoiceHadTurn, Args: []int64{g.m(bob).ID, 1}}.String(), in.Reason)
 }
 
 func TestChooseClientHeld(t *testing.T) {
@@ -200,17 +199,17 @@ func TestChooseClientHeld(t *testing.T) {
 		reply  string
 		reason string
 	}{
-		{name: "NotUnderstood", reply: "Je ne sais pas encore", reason: "the choice of the client of session 1 was not understood: the first line is neither a proposal's number nor a member's name"},
-		{name: "NoSuchProposal", reply: "7", reason: "the choice of the client of session 1 was not understood: there is no proposal number 7 (2 proposals)"},
+		{name: "NotUnderstood", reply: "Je ne sais pas encore", reason: workflow.Reason{Code: workflow.ReasonChoiceNoMatch, Args: []int64{1}}.String()},
+		{name: "NoSuchProposal", reply: "7", reason: workflow.Reason{Code: workflow.ReasonChoiceNoProposal, Args: []int64{1, 7, 2}}.String()},
 		{
 			name:   "SessionStarted",
 			before: func(g *group) { g.clock.Set(s1.Add(10 * time.Minute)) },
-			reply:  "1", reason: "session 1 has started: the client is chosen in the session",
+			reply:  "1", reason: workflow.Reason{Code: workflow.ReasonChoiceStarted, Args: []int64{1}}.String(),
 		},
 		{
 			name:   "SessionCancelled",
 			before: func(g *group) { require.NoError(g.t, g.svc.CancelSession(g.ctx, g.id, 1)) },
-			reply:  "1", reason: "the session of this list of topics was cancelled",
+			reply:  "1", reason: string(workflow.ReasonChoiceCancelled),
 		},
 	}
 	for _, tc := range tests {

@@ -2,7 +2,6 @@ package workflow
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 
 	"github.com/codev-org/codev/templates"
@@ -96,7 +95,8 @@ func (p *processing) realign() error {
 func (s *Service) parseReply(raw []byte, request string) (p *ParsedMail) {
 	defer func() {
 		if r := recover(); r != nil {
-			p = &ParsedMail{Kind: MailUnknown, Reason: fmt.Sprintf("parser failed: %v", r)}
+			// Recorded without the panic's value, which may quote the message.
+			p = &ParsedMail{Kind: MailUnknown, Reason: "parser panicked", panicked: true}
 		}
 	}()
 	return s.cfg.ReplyParser(raw, request)

@@ -56,6 +56,11 @@ type Config struct {
 	// TrustProxy (CODEV_TRUST_PROXY=true) makes rate limits count clients
 	// by the last X-Forwarded-For address: set it behind a reverse proxy.
 	TrustProxy bool
+	// AuthServIDs (CODEV_AUTHSERV_ID, comma-separated, lowercased) are the
+	// authserv-ids with which the receiving mail server writes its
+	// Authentication-Results fields: only those, at the top of a message's
+	// header, are read. Empty: the topmost field is taken as the server's.
+	AuthServIDs []string
 }
 
 // LoadConfig reads the configuration from getenv.
@@ -84,6 +89,7 @@ func LoadConfig(getenv func(string) string) (*Config, error) {
 			c.Admins = append(c.Admins, a)
 		}
 	}
+	c.AuthServIDs = authServIDs(getenv)
 	switch v := strings.ToLower(getenv("CODEV_TRUST_PROXY")); v {
 	case "", "false", "0", "no":
 	case "true", "1", "yes":
@@ -103,6 +109,17 @@ func LoadConfig(getenv func(string) string) (*Config, error) {
 		}
 	}
 	return c, nil
+}
+
+// authServIDs reads CODEV_AUTHSERV_ID: comma-separated, lowercased.
+func authServIDs(getenv func(string) string) []string {
+	var ids []string
+	for id := range strings.SplitSeq(getenv("CODEV_AUTHSERV_ID"), ",") {
+		if id = strings.ToLower(strings.TrimSpace(id)); id != "" {
+			ids = append(ids, id)
+		}
+	}
+	return ids
 }
 
 // parseSize reads a size in bytes: "25000000", "25MB", "25MiB", "500KB".

@@ -11,7 +11,7 @@ import (
 )
 
 func (m *Main) inspectMail(_ context.Context, args []string) error {
-	fs := m.flags("inspect-mail", "inspect-mail [--request FILE] FILE... (or - for standard input)\n\nPrints one line of JSON per message: its kind (reply, auto_reply, bounce,\ncalendar_reply, unknown) and why, the reply text as codev extracted it, the\nanswers by question number, the rating, and for RSVPs and bounces what they\nsay. With --request, the messages are read as replies to that email, as\ncodev reads replies to a request whose text it kept, and \"mapping\" shows\neach line of the reply with its role (request, answer, text, quote, quoting,\nfooter) and question. Needs no database and no network.")
+	fs := m.flags("inspect-mail", "inspect-mail [--request FILE] FILE... (or - for standard input)\n\nPrints one line of JSON per message: its kind (reply, auto_reply, bounce,\ncalendar_reply, unknown) and why, the reply text as codev extracted it, the\nanswers by question number, the rating, for RSVPs and bounces what they\nsay, and what the Authentication-Results trusted (CODEV_AUTHSERV_ID) say of\nthe sender's domain. With --request, the messages are read as replies to that email, as\ncodev reads replies to a request whose text it kept, and \"mapping\" shows\neach line of the reply with its role (request, answer, text, quote, quoting,\nfooter) and question. Needs no database and no network.")
 	requestFile := fs.String("request", "", "the email the messages answer: a .eml as codev sent it (codev preview writes them) or its plain text")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -38,7 +38,7 @@ func (m *Main) inspectMail(_ context.Context, args []string) error {
 			failed++
 			continue
 		}
-		msg := inbound.Parse(raw, inbound.Options{Request: request})
+		msg := inbound.Parse(raw, inbound.Options{Request: request, AuthServIDs: authServIDs(m.Getenv)})
 		sum := msg.Summary(name)
 		if request != "" {
 			sum.Mapping = msg.MapReply(request)

@@ -142,9 +142,10 @@ func testOpenMode(t *testing.T, kind string) {
 	}))
 	require.Len(t, statuses[workflow.InboundProcessed], 3, "%v", statuses)
 	require.Len(t, statuses[workflow.InboundHeld], 2, "%v", statuses)
-	require.Contains(t, statuses[workflow.InboundHeld][0], "sender is not the member")
-	require.Contains(t, statuses[workflow.InboundHeld][1], "was not understood")
-	require.Contains(t, statuses[workflow.InboundProcessed][2], "client of session 1 chosen by the animator")
+	require.True(t, strings.HasPrefix(statuses[workflow.InboundHeld][0], string(workflow.ReasonSenderNotMember)+" "), "%v", statuses)
+	require.Equal(t, workflow.Reason{Code: workflow.ReasonChoiceNoMatch, Args: []int64{1}}.String(), statuses[workflow.InboundHeld][1],
+		"the choice names nobody")
+	require.True(t, strings.HasPrefix(statuses[workflow.InboundProcessed][2], string(workflow.ReasonClientChosen)+" 1 "), "%v", statuses)
 	for _, a := range st.Answers {
 		require.NotContains(t, a.Text, "autre adresse", "the held reply was applied")
 		require.NotEqual(t, workflow.KindNoticeTopics, a.Kind, "the choice is not stored as an answer")

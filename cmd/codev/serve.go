@@ -102,7 +102,8 @@ func (m *Main) start(ctx context.Context, cfg *Config, log *slog.Logger) (*app, 
 	}
 	a.metrics = web.NewMetrics()
 	a.svc = workflow.NewService(workflow.ServiceConfig{
-		Mailbox: mb, BaseURL: cfg.BaseURL, Logger: log, Clock: m.clock(), Parser: mailroom.Parse, ReplyParser: mailroom.ParseReply,
+		Mailbox: mb, BaseURL: cfg.BaseURL, Logger: log, Clock: m.clock(),
+		Parser: mailroom.Parser(cfg.AuthServIDs), ReplyParser: mailroom.ReplyParser(cfg.AuthServIDs),
 		Metrics: a.metrics, Admins: cfg.Admins, WorkingDays: holidays.New(),
 	}, db, postman.New(a.sender), tpl, signer, generator{domain: mb.Domain})
 	rc := jobs.Config(a.svc, cfg.ReconcileInterval)

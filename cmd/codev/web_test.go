@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"html"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -389,7 +390,8 @@ func TestAnimatorPages(t *testing.T) {
 		w := claire.do("GET", lyonPage, nil)
 		body := w.Body.String()
 		require.Contains(t, body, "alice.perso@gmail.example")
-		require.Contains(t, body, "sender is not the member the request went to")
+		require.Contains(t, body, html.EscapeString(workflow.ReasonText(held[0].Reason, workflow.LangFR)), "the reason, in the group's language")
+		require.Contains(t, body, "n&#39;est pas la personne à qui la demande avait été envoyée")
 		require.NotContains(t, body, "J'accepte la charte", "no content of held messages")
 
 		// Olivier cannot act on it.

@@ -12,11 +12,15 @@ import (
 // it, and osTicket and sisimai got false positives from it.
 func autoReplyHeader(h textproto.Header) string {
 	if v := headerToken(h, "Auto-Submitted"); v != "" && v != "no" {
-		return "Auto-Submitted: " + v
+		switch v {
+		case "auto-generated", "auto-replied", "auto-notified": // RFC 3834, RFC 5436
+			return "Auto-Submitted: " + v
+		}
+		return "Auto-Submitted header" // the value is the sender's: not repeated
 	}
 	if h.Has("X-Autoreply") {
 		if v := headerToken(h, "X-Autoreply"); v != "no" {
-			return "X-Autoreply: " + v
+			return "X-Autoreply header"
 		}
 	}
 	if h.Has("X-Autorespond") {

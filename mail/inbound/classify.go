@@ -6,7 +6,10 @@ import (
 	"unicode"
 )
 
-// parser holds one Parse call's state while it classifies the message.
+// parser holds one Parse call's state while it classifies the message. The
+// Reasons it gives are fixed phrases, names from fixed lists and numbers:
+// never bytes of the message (addresses, header values, statuses, errors
+// quoting a line), since reasons are logged and shown.
 type parser struct {
 	msg  *Message
 	tree *mimeTree
@@ -40,7 +43,7 @@ func (p *parser) classify() {
 	al := p.align(body)
 	switch {
 	case source == "":
-		m.Reason = "no text part (" + p.tree.mediaType + ")"
+		m.Reason = "no text part"
 		return
 	case !hasWrittenText(m.Text) && (al == nil || !hasWrittenText(al.Text)):
 		m.Reason = "no reply text in " + source + " (empty, or only quotes and signatures)"
@@ -169,29 +172,22 @@ func (p *parser) calendarPart(pt *part) bool {
 	switch r.Method {
 	case "REPLY":
 		if err != nil {
-			m.Reason = "unreadable iTIP REPLY: " + err.Error()
+			m.Reason = "unreadable iTIP REPLY"
 			return true
 		}
 		m.Kind, m.RSVP = KindCalendarReply, r
-		m.Reason = fmt.Sprintf("iTIP REPLY in %s part: %s is %s", pt.mediaType, r.Attendee, orDash(r.PartStat))
+		m.Reason = "iTIP REPLY in " + pt.mediaType + " part"
 		return true
 	case "COUNTER":
 		m.RSVP = r
-		m.Reason = "iTIP COUNTER: " + orDash(r.Attendee) + " proposes a new time for " + orDash(r.UID)
+		m.Reason = "iTIP COUNTER: a new time proposed"
 		return true
 	case "REFRESH", "DECLINECOUNTER":
 		m.RSVP = r
-		m.Reason = "iTIP " + r.Method + " from " + orDash(r.Attendee)
+		m.Reason = "iTIP " + r.Method
 		return true
 	}
 	return false
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }
 
 // bounce recognises delivery status notifications (RFC 3464) and the
@@ -213,7 +209,7 @@ func (p *parser) bounce() bool {
 		}
 	}
 	if isMailerDaemon(p.msg.From) && isNullReturnPath(t.header) {
-		return p.textBounce("message from " + p.msg.From + " with null Return-Path")
+		return p.textBounce("message from a mailer daemon with null Return-Path")
 	}
 	return false
 }
@@ -223,7 +219,7 @@ func (p *parser) dsn(pt *part) bool {
 	m := p.msg
 	recs := parseDSN(p.decode(pt))
 	seen := map[string]bool{}
-	statuses := []string{}
+	failed := 0
 	for _, r := range recs {
 		if !r.failed() {
 			continue
@@ -235,14 +231,14 @@ func (p *parser) dsn(pt *part) bool {
 			}
 		}
 		m.Permanent = m.Permanent || r.permanent()
-		statuses = append(statuses, orDash(r.action)+" "+orDash(r.status))
+		failed++
 	}
 	switch {
 	case len(m.Bounced) > 0:
 		m.Kind = KindBounce
-		m.Reason = fmt.Sprintf("delivery status notification: %s (%s)", permanence(m.Permanent), strings.Join(statuses, ", "))
+		m.Reason = fmt.Sprintf("delivery status notification: %s failure of %d recipient(s)", permanence(m.Permanent), failed)
 	case len(recs) > 0:
-		m.Reason = "delivery status notification without failure (Action: " + orDash(recs[0].action) + ")"
+		m.Reason = "delivery status notification without failure"
 	default:
 		return p.textBounce("delivery status notification without recipient fields")
 	}

@@ -46,7 +46,7 @@ func decodeTransfer(cte string, b []byte) ([]byte, string) {
 	case "", "7bit", "8bit", "binary":
 		return b, ""
 	default:
-		return b, "unknown transfer encoding " + quoteShort(cte)
+		return b, "unknown transfer encoding"
 	}
 }
 
@@ -147,14 +147,14 @@ func decodeCharset(label string, b []byte) (string, string) {
 	r, err := charset.Reader(label, bytes.NewReader(b))
 	if err != nil {
 		if utf8.Valid(b) {
-			return string(b), "unknown charset " + quoteShort(label)
+			return string(b), "unknown charset"
 		}
-		return windows1252(b), "unknown charset " + quoteShort(label) + " read as windows-1252"
+		return windows1252(b), "unknown charset read as windows-1252"
 	}
 	out, err := io.ReadAll(r)
 	note := ""
 	if err != nil {
-		note = "charset " + label + ": " + err.Error()
+		note = "charset decoding error"
 	}
 	return strings.ToValidUTF8(string(out), "\uFFFD"), note
 }
@@ -304,11 +304,4 @@ func undoFlowed(s string, delSp bool) string {
 		b.WriteByte('\n')
 	}
 	return strings.TrimSuffix(b.String(), "\n")
-}
-
-func quoteShort(s string) string {
-	if len(s) > 40 {
-		s = s[:40]
-	}
-	return `"` + strings.ToValidUTF8(s, "?") + `"`
 }

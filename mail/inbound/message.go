@@ -79,6 +79,10 @@ type Message struct {
 
 	// RSVP is the calendar answer of a calendar_reply.
 	RSVP *RSVP
+
+	// Auth is what the receiving server's Authentication-Results say of
+	// the From domain (see Options.AuthServIDs).
+	Auth Auth
 }
 
 // Options bounds and tunes Parse. The zero value is usable.
@@ -106,6 +110,11 @@ type Options struct {
 	// then only set from an explicit "Note : 4", "4/5" or "4 sur 5" line of
 	// the reply.
 	RatingQuestion int
+	// AuthServIDs are the authserv-ids of the receiving server's
+	// Authentication-Results fields (CODEV_AUTHSERV_ID): only the fields at
+	// the top of the header with one of these ids are read. Empty: the
+	// topmost field's id is taken as the receiving server's.
+	AuthServIDs []string
 }
 
 // DefaultMaxBytes is the default size cap: 25 MiB, the usual largest
@@ -115,6 +124,13 @@ const DefaultMaxBytes = 25 << 20
 func (o Options) withDefaults() Options {
 	o.MaxBytes = cmp.Or(o.MaxBytes, DefaultMaxBytes)
 	o.MaxLines = cmp.Or(o.MaxLines, DefaultMaxLines)
+	ids := make([]string, 0, len(o.AuthServIDs))
+	for _, id := range o.AuthServIDs {
+		if id = strings.ToLower(strings.TrimSpace(id)); id != "" {
+			ids = append(ids, id)
+		}
+	}
+	o.AuthServIDs = ids
 	return o
 }
 
@@ -127,7 +143,8 @@ func Parse(raw []byte, opts Options) (m *Message) {
 	m = &Message{Kind: KindUnknown, Answers: map[int]string{}}
 	defer func() {
 		if r := recover(); r != nil {
-			*m = Message{Kind: KindUnknown, Reason: fmt.Sprintf("parser panic: %v", r), Answers: map[int]string{}}
+			// The panic's value may quote the message: not kept.
+			*m = Message{Kind: KindUnknown, Reason: "parser panic", Answers: map[int]string{}}
 		}
 		m.sanitize()
 	}()
@@ -135,6 +152,7 @@ func Parse(raw []byte, opts Options) (m *Message) {
 	oversize := len(raw) > opts.MaxBytes
 	tree := parseMIME(raw, oversize)
 	m.readHeader(tree)
+	m.Auth = readAuth(tree.header, opts.AuthServIDs, m.From)
 	p := &parser{msg: m, tree: tree, opts: opts}
 	if oversize {
 		m.Reason = fmt.Sprintf("message of %d bytes exceeds MaxBytes %d; header only", len(raw), opts.MaxBytes)
@@ -172,7 +190,7 @@ func (m *Message) sanitize() {
 	if m.Answers == nil {
 		m.Answers = map[int]string{}
 	}
-	for _, s := range []*string{&m.Reason, &m.MessageID, &m.From, &m.Subject, &m.Body, &m.Text} {
+	for _, s := range []*string{&m.Reason, &m.MessageID, &m.From, &m.Subject, &m.Body, &m.Text, &m.Auth.ServID} {
 		*s = storable(*s)
 	}
 	for _, l := range [][]string{m.InReplyTo, m.References, m.Recipients, m.Bounced} {

@@ -42,6 +42,8 @@ type mimeTree struct {
 	capped    bool // partsCapped noted
 }
 
+// note records a malformation. Notes become part of the Reason, which is
+// logged: they are fixed phrases and numbers, never bytes of the message.
 func (m *mimeTree) note(format string, args ...any) {
 	if len(m.notes) < 8 {
 		m.notes = append(m.notes, fmt.Sprintf(format, args...))
@@ -127,7 +129,7 @@ func (m *mimeTree) readHeader(hdr []byte) textproto.Header {
 	br.Reset(nil)
 	readers.Put(br)
 	if err != nil {
-		m.note("malformed MIME header: %v", err)
+		m.note("malformed MIME header")
 	}
 	return h
 }
@@ -171,7 +173,7 @@ func (m *mimeTree) contentType(h textproto.Header) (string, map[string]string) {
 		}
 	}
 	if !strings.Contains(mt, "/") {
-		m.note("malformed Content-Type %s", quoteShort(v))
+		m.note("malformed Content-Type")
 		mt = "text/plain"
 	}
 	return mt, params
@@ -194,10 +196,10 @@ func (m *mimeTree) walk(h textproto.Header, body []byte, depth int, inMessage bo
 			return
 		}
 		if g := guessBoundary(body); g != "" && g != params["boundary"] && m.walkMultipart(g, body, depth, inMessage) {
-			m.note("malformed MIME: boundary %s not found, used %s", quoteShort(params["boundary"]), quoteShort(g))
+			m.note("malformed MIME: declared boundary not found, another one used")
 			return
 		}
-		m.note("malformed MIME: no part found for boundary %s, body read as text", quoteShort(params["boundary"]))
+		m.note("malformed MIME: no part found for the boundary, body read as text")
 		mt, params = "text/plain", map[string]string{}
 	case mt == "message/rfc822" || mt == "message/global":
 		decoded, _ := decodeTransfer(h.Get("Content-Transfer-Encoding"), body)
@@ -255,7 +257,7 @@ func (m *mimeTree) walkMultipart(boundary string, body []byte, depth int, inMess
 		}
 		if err != nil {
 			if n > 0 {
-				m.note("malformed MIME: %v", err)
+				m.note("malformed MIME: a part boundary could not be read")
 			}
 			break
 		}
@@ -267,7 +269,7 @@ func (m *mimeTree) walkMultipart(boundary string, body []byte, depth int, inMess
 			b, bodyErr = b[:maxPartBytes], nil
 		}
 		if bodyErr != nil && len(b) == 0 && n > 0 {
-			m.note("malformed MIME part: %v", bodyErr)
+			m.note("malformed MIME part: its body could not be read")
 		}
 		n++
 		m.walk(h, b, depth+1, inMessage)

@@ -39,6 +39,9 @@ type Summary struct {
 	Permanent *bool    `json:"permanent,omitempty"`
 	// Mapping is set when the request the message answers was given.
 	Mapping *Mapping `json:"mapping,omitempty"`
+	// Auth is what the trusted Authentication-Results say of the From
+	// domain, when a field was trusted.
+	Auth *Auth `json:"auth,omitempty"`
 }
 
 // Mapping shows how a reply lines up with the request it answers: each
@@ -85,6 +88,10 @@ func (m *Message) Summary(file string) Summary {
 		s.PartStat, s.Attendee, s.UID = m.RSVP.PartStat, m.RSVP.Attendee, m.RSVP.UID
 		seq := m.RSVP.Sequence
 		s.Sequence = &seq
+	}
+	if m.Auth.ServID != "" {
+		a := m.Auth
+		s.Auth = &a
 	}
 	if m.Kind == KindBounce {
 		s.Bounced = m.Bounced

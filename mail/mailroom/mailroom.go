@@ -19,7 +19,8 @@ var _ workflow.Parser = Parse
 
 // Parse parses raw with mail/inbound and maps the result to the domain's
 // ParsedMail. Like inbound.Parse, it never fails: malformed input gives
-// workflow.MailUnknown and a reason.
+// workflow.MailUnknown and a reason. It is Parser(nil): the topmost
+// Authentication-Results field is taken as the receiving server's.
 func Parse(raw []byte) *workflow.ParsedMail {
 	return parsed(inbound.Parse(raw, inbound.Options{}))
 }
@@ -33,12 +34,29 @@ func ParseReply(raw []byte, request string) *workflow.ParsedMail {
 	return parsed(inbound.Parse(raw, inbound.Options{Request: request}))
 }
 
+// Parser and ReplyParser are Parse and ParseReply for a receiving server
+// whose Authentication-Results fields carry one of authServIDs
+// (CODEV_AUTHSERV_ID; see inbound.Options.AuthServIDs).
+func Parser(authServIDs []string) workflow.Parser {
+	return func(raw []byte) *workflow.ParsedMail {
+		return parsed(inbound.Parse(raw, inbound.Options{AuthServIDs: authServIDs}))
+	}
+}
+
+// ReplyParser: see Parser.
+func ReplyParser(authServIDs []string) workflow.ReplyParser {
+	return func(raw []byte, request string) *workflow.ParsedMail {
+		return parsed(inbound.Parse(raw, inbound.Options{Request: request, AuthServIDs: authServIDs}))
+	}
+}
+
 // parsed maps the parser's Message to the domain's ParsedMail.
 func parsed(m *inbound.Message) *workflow.ParsedMail {
 	p := &workflow.ParsedMail{
 		Kind: Kind(m.Kind), Reason: m.Reason, MessageID: m.MessageID,
 		InReplyTo: m.InReplyTo, References: m.References, From: m.From, Recipients: m.Recipients,
-		Text: m.Text, Answers: m.Answers, Rating: m.Rating, Bounced: m.Bounced, Permanent: m.Permanent,
+		Text: m.Text, Answers: m.Answers, Rating: m.Rating, Permanent: m.Permanent,
+		AuthFailed: m.Auth.Failed(),
 	}
 	if r := m.RSVP; r != nil {
 		p.RSVP = &workflow.ParsedRSVP{UID: r.UID, Attendee: r.Attendee, PartStat: r.PartStat, Sequence: r.Sequence, Stamp: r.DTStamp}

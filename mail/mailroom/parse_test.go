@@ -50,7 +50,7 @@ func TestParseCopiesEveryField(t *testing.T) {
 		require.Equal(t, want.Text, got.Text, f)
 		require.Equal(t, want.Answers, got.Answers, f)
 		require.Equal(t, want.Rating, got.Rating, f)
-		require.Equal(t, want.Bounced, got.Bounced, f)
+		require.Equal(t, want.Auth.Failed(), got.AuthFailed, f)
 		require.Equal(t, want.Permanent, got.Permanent, f)
 		if want.RSVP == nil {
 			require.Nil(t, got.RSVP, f)
@@ -100,7 +100,6 @@ func TestParse(t *testing.T) {
 		t.Parallel()
 		p := mailroom.Parse(readMail(t, "dsn_511.eml"))
 		require.Equal(t, workflow.MailBounce, p.Kind)
-		require.Equal(t, []string{"ancien.membre@entreprise.fr"}, p.Bounced)
 		require.True(t, p.Permanent)
 		require.Equal(t, []string{"bounces+k7d2q3m4n5p6@example.org"}, p.Recipients, "the VERP address names the message")
 	})
