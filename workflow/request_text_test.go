@@ -104,7 +104,7 @@ func TestRequestTextTurnsUnknownIntoReply(t *testing.T) {
 
 	in := g.reply(prep, bob, workflow.ParsedMail{Kind: workflow.MailUnknown, Reason: "no reply text in text/html"})
 	require.Equal(t, workflow.InboundHeld, in.Status)
-	require.Contains(t, in.Reason, "sender is not the member", "aligned or not, a reply from someone else is held")
+	require.Contains(t, in.Reason, string(workflow.ReasonSenderNotMember), "aligned or not, a reply from someone else is held")
 	require.NotEmpty(t, g.requestText(prep), "a held reply answers nothing")
 
 	in = g.reply(prep, alice, workflow.ParsedMail{Kind: workflow.MailUnknown, Reason: "no reply text in text/html"})
