@@ -45,10 +45,13 @@ func testSlowMail(t *testing.T, kind string) {
 	e := newE2E(t, kind)
 	imap := imaptest.NewServer(t)
 	e.env["CODEV_IMAP_URL"] = imap.URL()
-	e.clock.Set(time.Date(2026, 12, 22, 17, 30, 0, 0, time.UTC)) // Alice's questionnaire is due
+	// The group is applied the day before: on a member's first day only the
+	// welcome and the invitations go out.
+	e.clock.Set(time.Date(2026, 12, 21, 17, 30, 0, 0, time.UTC))
 	e.run("migrate")
 	e.writeGroup(e2eDates)
 	e.run("group", "apply", "-f", e.file)
+	e.clock.Set(time.Date(2026, 12, 22, 17, 30, 0, 0, time.UTC)) // Alice's questionnaire is due
 	a := e.startApp(t)
 	sent := e.smtp.WaitFor(49, 60*time.Second)
 	vars := hostile.Vars{UID: uidOf(parseAll(t, sent), "2027-01-12")}
