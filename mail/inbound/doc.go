@@ -57,9 +57,11 @@
 // line counts are capped, every output string is valid UTF-8, and no step is
 // worse than linear in the input size: folded lines (headers, iCalendar,
 // delivery status) are joined in one builder, multipart bodies are split in
-// place, regexps are RE2 and never see lines longer than an attribution
-// can be, look-ahead is bounded, MIME nesting (40) and parts (500) are
-// capped, the Reason saying when a cap left content unread, and HTML
-// quotes are rendered at most 10 levels deep. BenchmarkAdversarial measures it on generated hostile
-// inputs (package adversarial); SCORES.md has the numbers.
+// place, regexps are RE2 and never see lines longer than an attribution can
+// be, look-ahead is bounded, MIME nesting (40) and parts (500) are capped,
+// HTML quotes are rendered at most 10 levels deep, and HTML that html.Parse
+// would take more than linear time on (deep stacks, very dense elements) is
+// read as flat text; the Reason says when a cap left content unread or
+// unstructured. BenchmarkAdversarial measures it on generated hostile inputs
+// (package adversarial); SCORES.md has the numbers.
 package inbound

@@ -152,7 +152,7 @@ func All(v hostile.Vars) []Input {
 	add("html-entities", "1 MB of character references", h("html-entities")+html+"<p>"+answer+fill("&amp;&#x41;&#65;&lt;&eacute;&nbsp;", Size)+"</p>\n")
 	add("html-pre", "1 MB of preformatted text with tabs and CRs", h("html-pre")+html+"<p>"+answer+"</p><pre>"+fill("a\tb \r\n\u00a0c\n", Size)+"</pre>\n")
 	add("html-nested-lists", "1 MB of list items under 190 nested lists", h("html-nested-lists")+html+"<p>"+answer+"</p>"+strings.Repeat("<ul><li>item", 190)+fill("<li>x", Size)+"\n")
-	add("html-shallow-lists", "1 MB of list items under 6 nested lists: the deepest html.Parse is given", h("html-shallow-lists")+html+"<p>"+answer+"</p>"+strings.Repeat("<ul><li>item", 6)+fill("<li>x", Size)+"\n")
+	add("html-shallow-lists", "200,000 list items of 5 bytes under 6 nested lists (1 MB)", h("html-shallow-lists")+html+"<p>"+answer+"</p>"+strings.Repeat("<ul><li>item", 6)+fill("<li>x", Size)+"\n")
 	add("html-lists", "1 MB of nested lists", h("html-lists")+html+"<p>"+answer+"</p>"+strings.Repeat("<ol><li>item", 300)+fill("<li>x", Size)+"\n")
 	return out
 }
