@@ -10,8 +10,6 @@ import (
 	"net/http/httptest"
 	"net/mail"
 	"net/url"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -21,7 +19,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/codev-org/codev/migrations"
+	"github.com/codev-org/codev/internal/sqlitetest"
 	"github.com/codev-org/codev/sqlite"
 	"github.com/codev-org/codev/templates"
 	"github.com/codev-org/codev/workflow"
@@ -72,17 +70,9 @@ type appOption func(cfg *Config, svc *Services)
 func newApp(t *testing.T, opts ...appOption) *testApp {
 	t.Helper()
 	ctx := t.Context()
-	schema, err := migrated()
-	require.NoError(t, err)
-	path := filepath.Join(t.TempDir(), "codev.db")
-	require.NoError(t, os.WriteFile(path, schema, 0o600))
-	store, err := sqlite.Open(ctx, path, nil)
-	require.NoError(t, err)
-	t.Cleanup(func() { require.NoError(t, store.Close()) })
-	_, err = store.DB().ExecContext(ctx, `UPDATE settings SET value = $1 WHERE name = 'signing_secret'`, randomBytes(32))
-	require.NoError(t, err)
+	store := sqlitetest.Open(t)
 	var key []byte
-	require.NoError(t, store.InTx(ctx, func(tx workflow.Tx) error {
+	require.NoError(t, store.InTx(ctx, func(tx workflow.Tx) (err error) {
 		key, err = tx.Secret(ctx)
 		return err
 	}))
@@ -118,30 +108,6 @@ func newApp(t *testing.T, opts ...appOption) *testApp {
 // emailTemplates are parsed once: parsing them took most of the tests'
 // CPU, and a Set is safe for concurrent use.
 var emailTemplates = sync.OnceValues(templates.New)
-
-// migrated returns the bytes of a migrated, empty database file, made
-// once: copying it is faster than migrating a file for every test. Each
-// copy is then given a secret of its own, as every migrated database has.
-var migrated = sync.OnceValues(func() ([]byte, error) {
-	dir, err := os.MkdirTemp("", "codev-web-test")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(dir)
-	path := filepath.Join(dir, "codev.db")
-	store, err := sqlite.Open(context.Background(), path, nil)
-	if err != nil {
-		return nil, err
-	}
-	if err := migrations.MigrateSQLite(context.Background(), store.DB()); err != nil {
-		_ = store.Close()
-		return nil, err
-	}
-	if err := store.Close(); err != nil { // checkpoints the WAL into the file
-		return nil, err
-	}
-	return os.ReadFile(path)
-})
 
 func (a *testApp) apply(spec *workflow.GroupSpec) *workflow.State {
 	a.t.Helper()
@@ -465,10 +431,4 @@ func (a *testApp) feed(feedURL string, header ...string) *httptest.ResponseRecor
 	w := httptest.NewRecorder()
 	a.srv.Handler().ServeHTTP(w, r)
 	return w
-}
-
-func randomBytes(n int) []byte {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return b
 }

@@ -10,10 +10,8 @@ package workflow_test
 import (
 	"context"
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"slices"
 	"sync"
 	"testing"
@@ -22,30 +20,14 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
-	"github.com/codev-org/codev/migrations"
-	"github.com/codev-org/codev/sqlite"
+	"github.com/codev-org/codev/internal/sqlitetest"
 	"github.com/codev-org/codev/templates"
 	"github.com/codev-org/codev/workflow"
 	"github.com/codev-org/codev/workflow/workflowtest"
 )
 
-// cleanDB is a migrated, empty database file that every test copies:
-// migrating once per test binary rather than once per test keeps
-// `go test ./workflow` fast.
-var cleanDB string
-
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "workflow-test-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	if cleanDB, err = migratedFile(dir); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
 	code := m.Run()
-	_ = os.RemoveAll(dir)
 	if code == 0 {
 		if err := goleak.Find(); err != nil {
 			fmt.Fprintln(os.Stderr, "goleak:", err)
@@ -53,44 +35,6 @@ func TestMain(m *testing.M) {
 		}
 	}
 	os.Exit(code)
-}
-
-// migratedFile migrates a database in dir and writes a copy of it, in one
-// file without its write-ahead log, to dir/clean.db.
-func migratedFile(dir string) (string, error) {
-	ctx := context.Background()
-	s, err := sqlite.Open(ctx, filepath.Join(dir, "template.db"), nil)
-	if err != nil {
-		return "", err
-	}
-	defer s.Close()
-	if err := migrations.MigrateSQLite(ctx, s.DB()); err != nil {
-		return "", err
-	}
-	clean := filepath.Join(dir, "clean.db")
-	if _, err := s.DB().ExecContext(ctx, `VACUUM INTO $1`, clean); err != nil {
-		return "", fmt.Errorf("error copying the migrated database: %w", err)
-	}
-	return clean, nil
-}
-
-// openStore returns a store on a fresh copy of the migrated database,
-// closed when t ends.
-func openStore(t *testing.T) *sqlite.Store {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "codev.db")
-	src, err := os.Open(cleanDB)
-	require.NoError(t, err)
-	defer src.Close()
-	dst, err := os.Create(path)
-	require.NoError(t, err)
-	_, err = io.Copy(dst, src)
-	require.NoError(t, err)
-	require.NoError(t, dst.Close())
-	s, err := sqlite.Open(t.Context(), path, nil)
-	require.NoError(t, err)
-	t.Cleanup(func() { require.NoError(t, s.Close()) })
-	return s
 }
 
 // mailbox is the service address of every test.
@@ -153,7 +97,7 @@ func newHarness(t *testing.T, now time.Time, opts ...harnessOption) *harness {
 	require.NoError(t, err)
 	h := &harness{t: t, ctx: t.Context(), clock: workflowtest.NewClock(now), mail: &mailer{},
 		parsed: map[string]*workflow.ParsedMail{}}
-	var store workflow.Store = openStore(t)
+	var store workflow.Store = sqlitetest.Open(t)
 	var secret []byte
 	require.NoError(t, store.InTx(h.ctx, func(tx workflow.Tx) error {
 		secret, err = tx.Secret(h.ctx)

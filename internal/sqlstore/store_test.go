@@ -11,10 +11,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -24,7 +22,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/codev-org/codev/internal/pgtest"
-	"github.com/codev-org/codev/migrations"
+	"github.com/codev-org/codev/internal/sqlitetest"
 	"github.com/codev-org/codev/postgres"
 	"github.com/codev-org/codev/sqlite"
 	"github.com/codev-org/codev/workflow"
@@ -32,27 +30,13 @@ import (
 	"github.com/codev-org/codev/workflow/storetest"
 )
 
-// cleanDB is a migrated, empty SQLite file that every test copies.
-var cleanDB string
-
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "sqlstore-test-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	cleanDB, err = migratedFile(dir)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
 	var code int
 	if os.Getenv(pgtest.URLEnv) != "" {
 		code = pgtest.Wrap(m).Run()
 	} else {
 		code = m.Run()
 	}
-	_ = os.RemoveAll(dir)
 	if code == 0 {
 		if err := goleak.Find(); err != nil {
 			fmt.Fprintln(os.Stderr, "goleak:", err)
@@ -62,42 +46,8 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// migratedFile migrates a database in dir and copies it, in one file
-// without its write-ahead log, to dir/clean.db.
-func migratedFile(dir string) (string, error) {
-	ctx := context.Background()
-	s, err := sqlite.Open(ctx, filepath.Join(dir, "template.db"), nil)
-	if err != nil {
-		return "", err
-	}
-	defer s.Close()
-	if err := migrations.MigrateSQLite(ctx, s.DB()); err != nil {
-		return "", err
-	}
-	clean := filepath.Join(dir, "clean.db")
-	if _, err := s.DB().ExecContext(ctx, `VACUUM INTO $1`, clean); err != nil {
-		return "", fmt.Errorf("error copying the migrated database: %w", err)
-	}
-	return clean, nil
-}
-
 // openSQLite opens a store on a fresh copy of the migrated database.
-func openSQLite(t *testing.T) workflow.Store {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "codev.db")
-	src, err := os.Open(cleanDB)
-	require.NoError(t, err)
-	defer src.Close()
-	dst, err := os.Create(path)
-	require.NoError(t, err)
-	_, err = io.Copy(dst, src)
-	require.NoError(t, err)
-	require.NoError(t, dst.Close())
-	s, err := sqlite.Open(t.Context(), path, nil)
-	require.NoError(t, err)
-	t.Cleanup(func() { require.NoError(t, s.Close()) })
-	return s
-}
+func openSQLite(t *testing.T) workflow.Store { return sqlitetest.Open(t) }
 
 func TestStoreSQLite(t *testing.T) {
 	t.Parallel()
